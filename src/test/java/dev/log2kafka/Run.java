@@ -1,0 +1,70 @@
+package dev.log2kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One run of log2kafka and what it printed: in this JVM, or as `java -jar log2kafka.jar` in a process of its own. */
+record Run(int exitCode, String out, String err) {
+
+    /** Runs log2kafka in this JVM; its log (standard error) is captured with what it prints. */
+    static Run inProcess(String... args) {
+        return inProcess(new Log2Kafka[1], args);
+    }
+
+    /** As {@link #inProcess(String...)}, handing out the instance so another thread can stop it. */
+    static Run inProcess(Log2Kafka[] handle, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        System.setErr(errStream);
+        try {
+            Log2Kafka app = new Log2Kafka(new PrintStream(out, true, StandardCharsets.UTF_8), errStream, Map.of());
+            handle[0] = app;
+            int code = app.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(originalErr);
+            originalErr.print(err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Runs the packaged jar in the given working directory, as a user does. */
+    static Run jar(Path workingDirectory, String... args) throws IOException, InterruptedException {
+        String jar = System.getProperty("log2kafka.jar", "target/log2kafka.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("log2kafka-out", ".txt");
+        Path err = Files.createTempFile("log2kafka-err", ".txt");
+        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("log2kafka did not end within 5 minutes: " + command);
+        }
+        try {
+            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+
+    /** Writes a Kafka properties file with the given bootstrap servers and extra lines. */
+    static Path clientProperties(Path directory, String bootstrap, String... lines) throws IOException {
+        Path file = directory.resolve("client.properties");
+        List<String> content = new ArrayList<>(List.of("bootstrap.servers=" + bootstrap));
+        content.addAll(List.of(lines));
+        Files.write(file, content);
+        return file;
+    }
+}

@@ -59,6 +59,11 @@ public final class EmbeddedKafka extends ServiceSupport {
         return bootstrapServers;
     }
 
+    /** The directory holding the broker's logs and metadata while it runs. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
     @Override
     protected void doStart() throws Exception {
         dataDirectory = Files.createTempDirectory("log2kafka-broker-");

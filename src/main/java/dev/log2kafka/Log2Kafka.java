@@ -74,7 +74,8 @@ public final class Log2Kafka {
                 broker.start();
                 bootstrap = broker.bootstrapServers();
                 broker.createTopic(settings.get(Settings.TOPIC), 1);
-                out.println("Embedded Kafka broker listening on " + bootstrap);
+                out.println("Embedded Kafka broker listening on " + bootstrap + " (data in " + broker.dataDirectory()
+                        + ", removed at exit)");
             } else if (bootstrap == null || bootstrap.isBlank()) {
                 throw new SettingsException("Kafka properties file " + settings.get(Settings.KAFKA_CONFIG)
                         + " does not set bootstrap.servers.");

@@ -49,7 +49,7 @@ class OneShotIT {
                 "--kafka-config", Run.clientProperties(dir, BROKER.bootstrapServers()).toString(),
                 "--batch-size", "1000");
 
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("Lines: 200,000 read, 200,000 sent"), run.out());
         assertTrue(run.out().contains("Processing complete"), run.out());
         assertRecordsEqual(lines, Topics.values(BROKER.bootstrapServers(), topic));
@@ -65,7 +65,7 @@ class OneShotIT {
                 "--kafka-config", Run.clientProperties(dir, BROKER.bootstrapServers()).toString(),
                 "--parallel-processing", "--sender-threads", "3", "--batch-size", "500");
 
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(multiset(lines), multiset(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
@@ -80,12 +80,12 @@ class OneShotIT {
 
         String flat = Topics.unique("flat");
         Run run = Run.inProcess("--files", dir + "/logs/*.log", "--topic", flat, "--kafka-config", config.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(List.of("a1", "a2", "b1"), strings(Topics.values(BROKER.bootstrapServers(), flat)));
 
         String deep = Topics.unique("deep");
         run = Run.inProcess("--files", dir + "/logs/**/*.log", "--topic", deep, "--kafka-config", config.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("Files: 3 (3 done, 0 failed)"), run.out());
         assertEquals(List.of("a1", "a2", "b1", "c1", "c2", "c3"),
                 strings(Topics.values(BROKER.bootstrapServers(), deep)).stream().sorted().toList());
@@ -100,14 +100,14 @@ class OneShotIT {
         String kept = Topics.unique("kept");
         Run run = Run.inProcess("--files", dir.resolve("gaps.log").toString(), "--topic", kept,
                 "--kafka-config", config.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(List.of("one", "", "two", "", "", "three"), strings(Topics.values(BROKER.bootstrapServers(), kept)));
         assertTrue(run.out().contains("Lines: 6 read, 6 sent, 0 rejected (3 empty)"), run.out());
 
         String skipped = Topics.unique("skipped");
         run = Run.inProcess("--files", dir.resolve("gaps.log").toString(), "--topic", skipped,
                 "--kafka-config", config.toString(), "--skip-empty-lines");
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(List.of("one", "two", "three"), strings(Topics.values(BROKER.bootstrapServers(), skipped)));
         assertTrue(run.out().contains("Lines: 6 read, 6 sent, 0 rejected (3 empty)"), run.out());
     }

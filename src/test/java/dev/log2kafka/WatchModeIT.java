@@ -1,0 +1,104 @@
+package dev.log2kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The service mode: files dropped into a watched directory are shipped, then moved to .done/ or .failed/. */
+class WatchModeIT {
+
+    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+
+    @TempDir
+    Path dir;
+
+    private final Log2Kafka[] app = new Log2Kafka[1];
+    private CompletableFuture<Run> running;
+
+    @BeforeAll
+    static void startBroker() {
+        BROKER.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        BROKER.stop();
+    }
+
+    @AfterEach
+    void stopApp() throws Exception {
+        if (running != null && !running.isDone()) {
+            app[0].stop();
+            running.get();
+        }
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsShippedWholeAndMovedToDoneOnlyAfterItsRecordsAreInKafka() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("watch");
+        start(incoming, topic);
+
+        Path file = incoming.resolve("radius.log");
+        int lines = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            // A slow writer: the file grows for about two seconds, in pieces.
+            for (int piece = 0; piece < 10; piece++) {
+                for (int i = 0; i < 5_000; i++, lines++) {
+                    out.write((EduroamLog.line(lines, 3) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.flush();
+                Thread.sleep(200);
+            }
+        }
+
+        Path done = incoming.resolve(".done/radius.log");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(done));
+        // The move happens only after every record was acknowledged, so all are readable now.
+        assertEquals(lines, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+        assertFalse(Files.exists(file));
+        assertEquals(50_000, Files.readAllLines(done).size());
+    }
+
+    @Test
+    void aFileKafkaRefusesGoesToFailedWithTheReasonLogged() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("refused");
+        start(incoming, topic, "max.request.size=10000");
+
+        Files.writeString(incoming.resolve("huge-line.log"), "short\n" + "z".repeat(20_000) + "\n");
+        Path failed = incoming.resolve(".failed/huge-line.log");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failed));
+
+        Files.writeString(incoming.resolve("fine.log"), "fine\n");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/fine.log")));
+
+        app[0].stop();
+        Run run = running.get();
+        assertTrue(run.err().contains("File " + incoming.resolve("huge-line.log") + " was not shipped: The message is "),
+                run.err());
+        assertTrue(run.err().contains("max.request.size"), run.err());
+        assertTrue(run.out().contains("Files: 2 (1 done, 1 failed)"), run.out());
+    }
+
+    private void start(Path incoming, String topic, String... kafkaLines) throws IOException {
+        Path config = Run.clientProperties(dir, BROKER.bootstrapServers(), kafkaLines);
+        running = CompletableFuture.supplyAsync(() -> Run.inProcess(app, "--watch", "--files", incoming + "/*.log",
+                "--topic", topic, "--kafka-config", config.toString()));
+    }
+}

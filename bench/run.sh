@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Throughput benchmark: log2kafka against kcat and a plain Java KafkaProducer loop, on the same
+# generated eduroam-like log, against one local broker running as a separate process.
+#
+#   bench/run.sh [LINES]        LINES defaults to 10000000 (about 1.3 GB); RUNS=3 alternating runs
+#
+# Each tool sends every line as one record to a topic of its own (one partition, acks=all,
+# idempotent, lz4, linger 5 ms); the topic's record count must equal the line count. Prints for
+# each tool the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LINES=${1:-10000000}
+RUNS=${RUNS:-3}
+WORK=${BENCH_DIR:-target/bench}
+JAR=target/log2kafka.jar
+L2K_OPTS=${L2K_OPTS:-}
+
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+mkdir -p "$WORK/classes"
+LOG="$WORK/eduroam-$LINES.log"
+[ -f "$LOG" ] || java -cp "$JAR" dev.log2kafka.EduroamLog "$LINES" "$LOG"
+BYTES=$(stat -c %s "$LOG")
+javac -cp "$JAR" -d "$WORK/classes" bench/PlainProducer.java bench/CountRecords.java
+CP="$JAR:$WORK/classes"
+
+java -Xmx1g -cp "$JAR" dev.log2kafka.EmbeddedKafka > "$WORK/broker.out" 2>&1 &
+BROKER_PID=$!
+trap 'kill $BROKER_PID 2>/dev/null; wait $BROKER_PID 2>/dev/null' EXIT
+for _ in $(seq 1 60); do grep -q "listening on" "$WORK/broker.out" && break; sleep 1; done
+BOOTSTRAP=$(grep -o '127.0.0.1:[0-9]*' "$WORK/broker.out")
+printf 'bootstrap.servers=%s\n' "$BOOTSTRAP" > "$WORK/client.properties"
+
+TOOLS="log2kafka plain"
+command -v kcat >/dev/null && TOOLS="$TOOLS kcat" || echo "kcat is not installed: skipped"
+# A fresh broker is slow until its JIT has warmed up: warm it with one untimed run first.
+java -cp "$CP" PlainProducer "$BOOTSTRAP" warm-up "$LOG" > /dev/null 2>&1
+: > "$WORK/results.txt"
+echo "$LINES lines, $BYTES bytes, broker $BOOTSTRAP, $(nproc) cores"
+for run in $(seq 1 "$RUNS"); do
+  for tool in $TOOLS; do
+    topic="$tool-$run-$RANDOM"
+    case $tool in
+      log2kafka) cmd=(java -jar "$JAR" --files "$LOG" --topic "$topic" --kafka-config "$WORK/client.properties" $L2K_OPTS) ;;
+      plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$LOG") ;;
+      kcat) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
+                 -X compression.codec=lz4 -X linger.ms=5 "$LOG") ;;
+    esac
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "${cmd[@]}" > "$WORK/$tool.out" 2>&1 \
+      || { echo "$tool failed:"; tail -5 "$WORK/$tool.out"; exit 1; }
+    count=$(java -cp "$CP" CountRecords "$BOOTSTRAP" "$topic")
+    [ "$count" = "$LINES" ] || { echo "$tool: topic $topic holds $count records, not $LINES"; exit 1; }
+    read -r wall rss user sys < "$WORK/time.txt"
+    echo "$tool $wall $rss $user $sys" | tee -a "$WORK/results.txt" | awk '{printf "  run: %-9s %6.2f s\n", $1, $2}'
+  done
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo
+printf '%-10s %9s %12s %8s %10s %8s\n' tool wall_s lines/s MB/s peakRSS_MB cpu_s
+for tool in $TOOLS; do
+  wall=$(awk -v t=$tool '$1==t {print $2}' "$WORK/results.txt" | median)
+  rss=$(awk -v t=$tool '$1==t {print $3}' "$WORK/results.txt" | median)
+  cpu=$(awk -v t=$tool '$1==t {print $4+$5}' "$WORK/results.txt" | median)
+  eval "wall_$tool=$wall"
+  awk -v t=$tool -v w="$wall" -v r="$rss" -v c="$cpu" -v n="$LINES" -v b="$BYTES" \
+    'BEGIN {printf "%-10s %9.2f %12d %8.1f %10d %8.2f\n", t, w, n/w, b/w/1e6, r/1024, c}'
+done
+echo
+awk -v a="$wall_log2kafka" -v b="$wall_plain" 'BEGIN {printf "log2kafka / plain Java loop: %.2f x\n", b/a}'
+[ -n "${wall_kcat:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_kcat" 'BEGIN {printf "log2kafka / kcat:            %.2f x\n", b/a}'
+true

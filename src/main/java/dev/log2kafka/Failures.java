@@ -23,4 +23,14 @@ public final class Failures {
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
     }
+
+    /** Whether the error, or any of its causes, is of the given type. */
+    public static boolean isCausedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

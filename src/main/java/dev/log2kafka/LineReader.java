@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private final int batchSize;
     private final boolean skipEmptyLines;
     private final Consumer<LineBatch> onRead;
+    private final BooleanSupplier stopRequested;
 
     private byte[] buffer = new byte[BUFFER_SIZE];
     private int position;
@@ -33,13 +35,16 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private long offset;
     private long lineNumber;
     private LineBatch next;
+    private boolean stopped;
 
     /**
-     * @param onRead told of each batch once it is read, before it is handed out
+     * @param onRead        told of each batch once it is read, before it is handed out
+     * @param stopRequested asked before each batch: once it says true, the reader ends early (see {@link #stopped()})
      */
     public LineReader(InputStream in, String source, int batchSize, boolean skipEmptyLines,
-            Consumer<LineBatch> onRead) {
+            Consumer<LineBatch> onRead, BooleanSupplier stopRequested) {
         this.in = in;
+        this.stopRequested = stopRequested;
         this.source = source;
         this.batchSize = batchSize;
         this.skipEmptyLines = skipEmptyLines;
@@ -48,7 +53,10 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     @Override
     public boolean hasNext() {
-        if (next == null) {
+        if (next == null && !stopped && stopRequested.getAsBoolean()) {
+            stopped = true;
+        }
+        if (next == null && !stopped) {
             try {
                 next = readBatch();
             } catch (IOException e) {
@@ -142,6 +150,16 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         } else {
             limit += n;
         }
+    }
+
+    /** The source this reader reads: a file's absolute path, or `-`. */
+    public String source() {
+        return source;
+    }
+
+    /** Whether the reader ended because a stop was requested, before the end of its source. */
+    public boolean stopped() {
+        return stopped;
     }
 
     @Override

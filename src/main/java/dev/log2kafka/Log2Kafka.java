@@ -1,21 +1,29 @@
 package dev.log2kafka;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.main.Main;
 
 /**
- * The start class: `java -jar log2kafka.jar --files '/var/log/*.log' --topic logs`. Resolves the settings, checks
- * the input before anything starts, runs Camel Main with the routes in `routes/`, and prints the summary.
+ * The start class: `java -jar log2kafka.jar --files '/var/log/*.log' --topic logs`. Resolves the settings (asking
+ * for them when interactive), checks the input before anything starts, runs Camel Main with the routes in `routes/`,
+ * and prints the summary.
  */
 public final class Log2Kafka {
 
@@ -25,22 +33,81 @@ public final class Log2Kafka {
     public static final int EXIT_FAILED = 1;
     /** A setting or the input is wrong; nothing was sent. */
     public static final int EXIT_BAD_SETTINGS = 2;
+    /** Stopped by Ctrl-C or SIGTERM before every file was shipped (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     private static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
+    private final InputStream in;
+    private final boolean terminal;
+    private final ShippingProgress progress = new ShippingProgress();
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Main main;
+    private volatile LineBatches lineBatches;
+    private volatile boolean watch;
 
     public Log2Kafka(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this(out, err, environment, InputStream.nullInputStream(), false);
+    }
+
+    /**
+     * @param in       where interactive answers are read from
+     * @param terminal whether output goes to a terminal: a live progress line, and questions when no setting is given
+     */
+    public Log2Kafka(PrintStream out, PrintStream err, Map<String, String> environment, InputStream in,
+            boolean terminal) {
         this.out = out;
         this.err = err;
         this.environment = environment;
+        this.in = in;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
-        System.exit(new Log2Kafka(System.out, System.err, System.getenv()).run(args));
+        Log2Kafka app = new Log2Kafka(System.out, System.err, System.getenv(), System.in, System.console() != null);
+        Thread hook = new Thread(app::interrupt, "log2kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = app.run(args);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down because of a signal: the hook ends the process with the code
+            app.exitCodeAfterSignal = code;
+            app.finished.countDown();
+            return;
+        }
+        System.exit(code);
+    }
+
+    private volatile int exitCodeAfterSignal = EXIT_INTERRUPTED;
+
+    /**
+     * Ctrl-C or SIGTERM: a one-shot run stops reading, lets the batches in flight be acknowledged, and reports; watch
+     * mode finishes the file being shipped (within camel.main.shutdown-timeout). Then the process ends with the run's
+     * exit code.
+     */
+    void interrupt() {
+        Main running = main;
+        if (running == null) {
+            return;
+        }
+        progress.interrupted();
+        LineBatches batches = lineBatches;
+        if (batches != null && !watch) {
+            batches.stop();
+        }
+        running.completed();
+        try {
+            if (finished.await(2, TimeUnit.MINUTES)) {
+                out.flush();
+                Runtime.getRuntime().halt(exitCodeAfterSignal);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs log2kafka and returns its exit code. */
@@ -53,13 +120,23 @@ public final class Log2Kafka {
         try {
             Properties applicationProperties = Settings.applicationProperties(Path.of("application.properties"));
             Settings settings = Settings.resolve(args, environment, applicationProperties);
-            boolean watch = settings.flag(Settings.WATCH);
-            int batchSize = settings.positiveInt(Settings.BATCH_SIZE);
+            if (settings.flag(Settings.INTERACTIVE) || (terminal && !Settings.anyGiven(args, environment))) {
+                List<String> answered = new ArrayList<>(Arrays.asList(args));
+                answered.addAll(new Prompts(new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())),
+                        out).ask(settings, settings.flag(Settings.EMBEDDED_KAFKA)));
+                settings = Settings.resolve(answered.toArray(String[]::new), environment, applicationProperties);
+            }
+            watch = settings.flag(Settings.WATCH);
+            settings.positiveInt(Settings.BATCH_SIZE);
+            int progressInterval = settings.positiveInt(Settings.PROGRESS_INTERVAL);
             int senderThreads = settings.flag(Settings.PARALLEL_PROCESSING)
                     ? settings.positiveInt(Settings.SENDER_THREADS) : 1;
-            FilePattern pattern = FilePattern.parse(settings.get(Settings.FILES));
-            ShippingProgress progress = new ShippingProgress();
-            List<Path> files = checkInput(pattern, watch);
+            boolean standardInput = LineBatches.STANDARD_INPUT.equals(settings.get(Settings.FILES));
+            if (standardInput && watch) {
+                throw new SettingsException("Watch mode needs a directory to watch, not standard input (--files -).");
+            }
+            FilePattern pattern = FilePattern.parse(standardInput ? "./-" : settings.get(Settings.FILES));
+            List<Path> files = standardInput ? List.of() : checkInput(pattern, watch);
             for (Path file : files) {
                 progress.expect(Files.size(file));
             }
@@ -80,45 +157,55 @@ public final class Log2Kafka {
                 out.println("Embedded Kafka broker listening on " + bootstrap + " (data in " + broker.dataDirectory()
                         + ", removed at exit)");
             } else if (bootstrap == null || bootstrap.isBlank()) {
-                throw new SettingsException("Kafka properties file " + settings.get(Settings.KAFKA_CONFIG)
-                        + " does not set bootstrap.servers.");
+                throw new SettingsException("Kafka properties file " + kafkaConfig + " does not set bootstrap.servers.");
             }
 
-            main = new Main();
-            main.configure().setBasePackageScanEnabled(false);
-            main.setDefaultPropertyPlaceholderLocation(
+            Main camel = new Main();
+            camel.configure().setBasePackageScanEnabled(false);
+            // Ctrl-C and SIGTERM are handled by interrupt(), which needs the run to go on to its summary.
+            ((org.apache.camel.main.DefaultMainShutdownStrategy) camel.getShutdownStrategy()).disableHangupSupport();
+            camel.setDefaultPropertyPlaceholderLocation(
                     "file:application.properties;optional=true,classpath:application.properties;optional=true");
-            settings.asProperties().forEach(main::addOverrideProperty);
-            fileConsumerProperties(pattern, watch).forEach(main::addOverrideProperty);
             // Set in code because Camel Main reads the property only after it has already scanned for routes with
             // the default pattern, which walks the whole jar (about a second of start-up).
-            main.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+            camel.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                     ? applicationProperties.getProperty(ROUTES_PATTERN, "file:routes/*.camel.yaml")
                     : "classpath:routes/ship-files.camel.yaml");
-            main.addOverrideProperty(ROUTES_PATTERN, main.configure().getRoutesIncludePattern());
-            main.configure().addConfiguration(new ShipperConfiguration(progress,
-                    settings.flag(Settings.SKIP_EMPTY_LINES), senderThreads, bootstrap, kafka,
-                    watch ? null : main::completed));
-            main.configure().addRoutesBuilder(new FileOutcomes(watch));
+            camel.addOverrideProperty(ROUTES_PATTERN, camel.configure().getRoutesIncludePattern());
+            settings.asProperties().forEach(camel::addOverrideProperty);
+            sourceProperties(pattern, watch, standardInput).forEach(camel::addOverrideProperty);
+
+            lineBatches = new LineBatches(progress, settings.flag(Settings.SKIP_EMPTY_LINES));
+            progress.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
+            camel.configure().addConfiguration(new ShipperConfiguration(progress, lineBatches, senderThreads,
+                    bootstrap, kafka, progressInterval, watch ? null : camel::completed));
+            camel.configure().addRoutesBuilder(new FileOutcomes(watch, progress));
             if (broker != null) {
                 EmbeddedKafka started = broker;
-                main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                camel.addMainListener(new org.apache.camel.main.MainListenerSupport() {
                     @Override
                     public void afterStop(org.apache.camel.main.BaseMainSupport m) {
                         started.stop();
                     }
                 });
             }
-            out.println("Shipping " + (watch ? "new files matching " : files.size() + " file(s) matching ") + pattern
+            out.println("Shipping " + (standardInput ? "standard input"
+                    : (watch ? "new files matching " : files.size() + " file(s) matching ") + pattern)
                     + " to topic " + settings.get(Settings.TOPIC) + " at " + bootstrap);
-            main.run();
-            progress.finish();
+            main = camel;
+            camel.run();
 
-            ShippingProgress.Snapshot summary = progress.snapshot();
+            ShippingProgress.Snapshot summary = progress.finish();
             out.print(summary.summary());
-            if (summary.filesFailed() > 0 || (!watch && summary.filesDone() < files.size())) {
-                out.println("Processing failed: " + (files.size() - summary.filesDone()) + " of " + files.size()
-                        + " file(s) not shipped completely");
+            int expected = standardInput ? 1 : files.size();
+            if (summary.interrupted()) {
+                out.println("Processing interrupted: " + summary.filesDone() + " of "
+                        + (watch ? summary.filesStarted() : expected) + " file(s) shipped completely");
+                return EXIT_INTERRUPTED;
+            }
+            if (summary.filesFailed() > 0 || (!watch && summary.filesDone() < expected)) {
+                out.println("Processing failed: " + (watch ? summary.filesFailed() : expected - summary.filesDone())
+                        + " of " + (watch ? summary.filesStarted() : expected) + " file(s) not shipped completely");
                 return EXIT_FAILED;
             }
             out.println("Processing complete");
@@ -133,6 +220,8 @@ public final class Log2Kafka {
             if (broker != null) {
                 broker.stop();
             }
+            out.flush();
+            finished.countDown();
         }
     }
 
@@ -177,9 +266,11 @@ public final class Log2Kafka {
         return e.getMessage();
     }
 
-    /** The file consumer options of each mode, as the `log2kafka.*` properties the YAML route uses. */
-    private static Map<String, String> fileConsumerProperties(FilePattern pattern, boolean watch) {
+    /** Which source route runs, and the file consumer options of each mode, as the routes' properties. */
+    private static Map<String, String> sourceProperties(FilePattern pattern, boolean watch, boolean standardInput) {
         Map<String, String> p = new LinkedHashMap<>();
+        p.put("log2kafka.read-files", Boolean.toString(!standardInput));
+        p.put("log2kafka.read-stdin", Boolean.toString(standardInput));
         p.put("log2kafka.directory", pattern.directory().toAbsolutePath().normalize().toString());
         p.put("log2kafka.include", pattern.include());
         p.put("log2kafka.recursive", Boolean.toString(pattern.recursive()));

@@ -36,7 +36,7 @@ public final class Settings {
     public static final Option TOPIC = new Option("topic", "eduroam-log",
             "Kafka topic that receives one record per line", "camel-kafka endpoint kafka:<topic>", false);
     public static final Option FILES = new Option("files", "/eduroam/kafka-log/eduroam-nro.log",
-            "file or wildcard pattern (*, ?, **), e.g. '/eduroam/kafka-log/*.log'",
+            "file or wildcard pattern (*, ?, **), e.g. '/eduroam/kafka-log/*.log'; - for standard input",
             "camel-file directory + antInclude", false);
     public static final Option BATCH_SIZE = new Option("batch-size", "1000",
             "lines per batch handed to the Kafka producer", "Split EIP: lines per split exchange", false);
@@ -54,8 +54,15 @@ public final class Settings {
     public static final Option SKIP_EMPTY_LINES = new Option("skip-empty-lines", "false",
             "do not send empty lines (they are counted either way)", "-", true);
 
+    public static final Option INTERACTIVE = new Option("interactive", "false",
+            "ask for the Kafka properties file, topic, files and batch size (also on a terminal when no setting is "
+                    + "given)", "-", true);
+    public static final Option PROGRESS_INTERVAL = new Option("progress-interval", "1000",
+            "milliseconds between two progress events (the live line; the log gets one every 10 s)",
+            "ProgressRoutePolicy interval", false);
+
     public static final List<Option> OPTIONS = List.of(KAFKA_CONFIG, TOPIC, FILES, BATCH_SIZE, WATCH, EMBEDDED_KAFKA,
-            PARALLEL_PROCESSING, SENDER_THREADS, SKIP_EMPTY_LINES);
+            PARALLEL_PROCESSING, SENDER_THREADS, SKIP_EMPTY_LINES, INTERACTIVE, PROGRESS_INTERVAL);
 
     private final Map<String, String> values;
     private final Map<String, String> explicit;
@@ -173,6 +180,11 @@ public final class Settings {
         }
         throw new SettingsException(
                 "Setting " + option.name() + " must be a positive whole number, not '" + value + "'.");
+    }
+
+    /** Whether any setting was given on the command line or in the environment. */
+    public static boolean anyGiven(String[] args, Map<String, String> environment) {
+        return args.length > 0 || OPTIONS.stream().anyMatch(o -> environment.containsKey(o.environmentVariable()));
     }
 
     /** Every setting as the `log2kafka.*` properties the routes use. */

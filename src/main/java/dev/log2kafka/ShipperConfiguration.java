@@ -7,32 +7,37 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 
 /**
- * Wires the Java side into Camel: the beans the YAML routes refer to (`lineBatches`, `senders`), the route policy for
- * file routes, and the Kafka client settings on the kafka component.
+ * Wires the Java side into Camel: the beans the YAML routes refer to (`lineBatches`, `senders`), the progress route
+ * policy, and the Kafka client settings on the kafka component.
  */
 public final class ShipperConfiguration implements CamelConfiguration {
 
     private final ShippingProgress progress;
-    private final boolean skipEmptyLines;
+    private final LineBatches lineBatches;
     private final int senderThreads;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
     private final Runnable whenAllFilesDone;
+    private final long progressIntervalMillis;
 
     /**
      * @param senderThreads     threads of the `senders` pool the Split EIP sends batches from; 1 keeps file order
      * @param bootstrapServers  where the producer connects
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
+     * @param progressIntervalMillis time between two progress events
      * @param whenAllFilesDone  run when a one-shot run has shipped its last file; null in watch mode
      */
-    public ShipperConfiguration(ShippingProgress progress, boolean skipEmptyLines, int senderThreads,
-            String bootstrapServers, Map<String, String> kafkaClientSettings, Runnable whenAllFilesDone) {
+    public ShipperConfiguration(ShippingProgress progress, LineBatches lineBatches, int senderThreads,
+            String bootstrapServers, Map<String, String> kafkaClientSettings, long progressIntervalMillis,
+            Runnable whenAllFilesDone) {
+        this.progressIntervalMillis = progressIntervalMillis;
         this.progress = progress;
-        this.skipEmptyLines = skipEmptyLines;
+        this.lineBatches = lineBatches;
         this.senderThreads = senderThreads;
         this.bootstrapServers = bootstrapServers;
         this.kafkaClientSettings = kafkaClientSettings;
@@ -42,17 +47,18 @@ public final class ShipperConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         context.getRegistry().bind("progress", progress);
-        context.getRegistry().bind("lineBatches", new LineBatches(progress, skipEmptyLines));
+        context.getRegistry().bind("lineBatches", lineBatches);
         ExecutorService senders = context.getExecutorServiceManager().newFixedThreadPool(this, "senders",
                 senderThreads);
         context.getRegistry().bind("senders", senders);
 
-        ShippingRoutePolicy policy = new ShippingRoutePolicy(progress, whenAllFilesDone);
+        // The routes that consume a source (files, standard input) get the policy, whatever their ids.
+        ProgressRoutePolicy policy = new ProgressRoutePolicy(progress, progressIntervalMillis, whenAllFilesDone);
         context.addRoutePolicyFactory(new RoutePolicyFactory() {
             @Override
             public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-                String from = ((org.apache.camel.model.RouteDefinition) route).getInput().getEndpointUri();
-                return from.startsWith("file:") ? policy : null;
+                String from = ((RouteDefinition) route).getInput().getEndpointUri();
+                return from.startsWith("file:") || from.startsWith("timer:stdin") ? policy : null;
             }
         });
 

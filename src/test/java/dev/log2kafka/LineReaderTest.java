@@ -57,7 +57,7 @@ class LineReaderTest {
     @Test
     void bytesArePassedThroughWithoutACharset() {
         byte[] raw = {(byte) 0xFF, 0, (byte) 0xC3, '\n', (byte) 0x80};
-        LineReader reader = new LineReader(new ByteArrayInputStream(raw), "mem", 10, false, b -> { });
+        LineReader reader = new LineReader(new ByteArrayInputStream(raw), "mem", 10, false, b -> { }, () -> false);
         LineBatch batch = reader.next();
         assertEquals(2, batch.recordCount());
         assertEquals(3, batch.records()[0].length);
@@ -75,7 +75,7 @@ class LineReaderTest {
             }
         };
         List<LineBatch> batches = new ArrayList<>();
-        new LineReader(trickle, "mem", 2, false, batches::add).forEachRemaining(b -> { });
+        new LineReader(trickle, "mem", 2, false, batches::add, () -> false).forEachRemaining(b -> { });
         assertEquals(List.of("alpha", "beta", "gamma"), lines(batches));
     }
 
@@ -83,7 +83,7 @@ class LineReaderTest {
         List<LineBatch> seen = new ArrayList<>();
         List<LineBatch> batches = new ArrayList<>();
         new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), "mem", batchSize,
-                skipEmpty, seen::add).forEachRemaining(batches::add);
+                skipEmpty, seen::add, () -> false).forEachRemaining(batches::add);
         assertEquals(batches, seen, "every batch handed out was reported as read");
         return batches;
     }

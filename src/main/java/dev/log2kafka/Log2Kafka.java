@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start class: `java -jar log2kafka.jar --files '/var/log/*.log' --topic logs`. Resolves the settings, checks
@@ -25,6 +28,10 @@ public final class Log2Kafka {
     public static final int EXIT_FAILED = 1;
     /** A setting or the input is wrong; nothing was sent. */
     public static final int EXIT_BAD_SETTINGS = 2;
+    /** Kafka cannot be reached, or refused the credentials or the TLS handshake; nothing was sent. */
+    public static final int EXIT_KAFKA_CONNECTION = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Log2Kafka.class);
 
     private static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
 
@@ -50,11 +57,13 @@ public final class Log2Kafka {
             return EXIT_OK;
         }
         EmbeddedKafka broker = null;
+        Map<String, String> kafka = new LinkedHashMap<>();
         try {
             Properties applicationProperties = Settings.applicationProperties(Path.of("application.properties"));
             Settings settings = Settings.resolve(args, environment, applicationProperties);
             boolean watch = settings.flag(Settings.WATCH);
             int batchSize = settings.positiveInt(Settings.BATCH_SIZE);
+            Duration connectTimeout = Duration.ofSeconds(settings.positiveInt(Settings.CONNECT_TIMEOUT));
             int senderThreads = settings.flag(Settings.PARALLEL_PROCESSING)
                     ? settings.positiveInt(Settings.SENDER_THREADS) : 1;
             FilePattern pattern = FilePattern.parse(settings.get(Settings.FILES));
@@ -64,12 +73,12 @@ public final class Log2Kafka {
                 progress.expect(Files.size(file));
             }
 
-            Map<String, String> kafka = new LinkedHashMap<>();
             boolean embedded = settings.flag(Settings.EMBEDDED_KAFKA);
             Path kafkaConfig = Path.of(settings.get(Settings.KAFKA_CONFIG));
             // The embedded broker needs no properties file, but producer settings in one still apply.
             if (!embedded || Files.exists(kafkaConfig)) {
                 kafka.putAll(KafkaClientSettings.load(kafkaConfig, environment));
+                LOG.info("Kafka client settings from {}: {}", kafkaConfig, KafkaClientSettings.masked(kafka));
             }
             String bootstrap = kafka.remove("bootstrap.servers");
             if (embedded) {
@@ -83,6 +92,7 @@ public final class Log2Kafka {
                 throw new SettingsException("Kafka properties file " + settings.get(Settings.KAFKA_CONFIG)
                         + " does not set bootstrap.servers.");
             }
+            KafkaConnectionCheck.verify(bootstrap, kafka, connectTimeout);
 
             main = new Main();
             main.configure().setBasePackageScanEnabled(false);
@@ -126,8 +136,11 @@ public final class Log2Kafka {
         } catch (SettingsException e) {
             err.println(e.getMessage());
             return EXIT_BAD_SETTINGS;
+        } catch (KafkaConnectionException e) {
+            err.println(e.getMessage());
+            return EXIT_KAFKA_CONNECTION;
         } catch (Exception e) {
-            err.println("log2kafka failed: " + Failures.sentence(e));
+            err.println("log2kafka failed: " + KafkaClientSettings.hideSecrets(Failures.sentence(e), kafka));
             return EXIT_FAILED;
         } finally {
             if (broker != null) {

@@ -56,14 +56,17 @@ class SecurityIT {
         config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
         for (String listener : List.of("sasl_plaintext", "sasl_ssl")) {
             config.put("listener.name." + listener + ".plain.sasl.jaas.config", PLAIN_MODULE
-                    + " required username=\"admin\" password=\"admin-secret\" user_alice=\"" + PASSWORD + "\";");
+                    + " required username=\"admin\" password=\"admin-secret\" user_alice=\"" + PASSWORD
+                    + "\" user_log2kafka=\"" + PASSWORD + "\";");
             config.put("listener.name." + listener + ".scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
         }
         config.put("ssl.keystore.location", certificate.keyStore().toString());
         config.put("ssl.keystore.type", "PKCS12");
         config.put("ssl.keystore.password", certificate.password());
         config.put("ssl.key.password", certificate.password());
-        broker = new EmbeddedKafka(config, List.of("SCRAM-SHA-512=[name=alice,password=" + PASSWORD + "]"),
+        // alice for the tests, log2kafka for the examples in client.properties.example.
+        broker = new EmbeddedKafka(config, List.of("SCRAM-SHA-512=[name=alice,password=" + PASSWORD + "]",
+                "SCRAM-SHA-512=[name=log2kafka,password=" + PASSWORD + "]"),
                 Map.of("SASL_PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SASL_SSL"));
         broker.start();
     }
@@ -121,6 +124,33 @@ class SecurityIT {
                 "sasl.password=${env:KAFKA_PASSWORD}",
                 "ssl.ca.location=" + certificate.caPem(),
                 "session.timeout.ms=45000");
+    }
+
+    @Test
+    void everyBlockOfTheExampleFileShipsLinesWithOnlyItsHostsAndFilesChanged() throws Exception {
+        Map<String, List<String>> blocks = exampleBlocks(Path.of("client.properties.example"));
+        assertEquals(List.of("1. Plain", "2. SASL_PLAINTEXT with PLAIN", "3. SASL_SSL with SCRAM-SHA-512",
+                "4. Confluent Cloud style"), List.copyOf(blocks.keySet()));
+        List<String> servers = List.of(broker.bootstrapServers(), broker.bootstrapServers("SASL_PLAINTEXT"),
+                broker.bootstrapServers("SASL_SSL"), broker.bootstrapServers("SASL_SSL"));
+        Map<String, String> environment = Map.of(PASSWORD_VARIABLE, PASSWORD,
+                "KAFKA_TRUSTSTORE_PASSWORD", certificate.password(),
+                "CONFLUENT_API_KEY", "log2kafka",
+                "CONFLUENT_API_SECRET", PASSWORD);
+        int n = 0;
+        for (Map.Entry<String, List<String>> block : blocks.entrySet()) {
+            String server = servers.get(n++);
+            List<String> properties = new ArrayList<>(block.getValue().stream()
+                    .map(line -> line.startsWith("bootstrap.servers=") ? "bootstrap.servers=" + server : line)
+                    .map(line -> line.startsWith("ssl.truststore.location=")
+                            ? "ssl.truststore.location=" + certificate.trustStore() : line)
+                    .toList());
+            if (block.getKey().startsWith("4.")) {
+                // Confluent Cloud's CAs are public; this test broker's is not.
+                properties.add("ssl.ca.location=" + certificate.caPem());
+            }
+            assertLinesArrive(environment, properties.toArray(String[]::new));
+        }
     }
 
     @Test
@@ -294,6 +324,24 @@ class SecurityIT {
             assertTrue(elapsed.compareTo(BOUND) < 0, () -> "took " + elapsed + ", more than " + BOUND);
             assertFalse(run.out().contains(PASSWORD) || run.err().contains(PASSWORD), run.err());
         }
+    }
+
+    /**
+     * The settings of each block of the example file (`## 1. Plain: ...`), commented out or not, by the block's title
+     * up to its colon.
+     */
+    private static Map<String, List<String>> exampleBlocks(Path file) throws IOException {
+        Map<String, List<String>> blocks = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("## ")) {
+                current = new ArrayList<>();
+                blocks.put(line.substring(3).replaceFirst(":.*", ""), current);
+            } else if (current != null && line.matches("#?[a-z][a-z0-9.]*=.*")) {
+                current.add(line.replaceFirst("^#", ""));
+            }
+        }
+        return blocks;
     }
 
     private static int closedPort() throws IOException {

@@ -31,11 +31,16 @@ import org.apache.kafka.common.utils.Time;
  * A single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on loopback ports picked at
  * start, with its data in a temporary directory that {@link #stop()} removes. For the first run and for tests; never
  * started unless asked for.
+ * <p>
+ * Its PLAINTEXT listener is always there (inter-broker traffic, topic creation, tests reading back); extra listeners,
+ * such as SASL_PLAINTEXT or SASL_SSL ones for trying client security settings, each get a port of their own.
  */
 public final class EmbeddedKafka extends ServiceSupport {
 
     private final Map<String, String> overrides;
     private final List<String> scramCredentials;
+    private final Map<String, String> extraListeners;
+    private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
     private Path dataDirectory;
     private KafkaRaftServer server;
     private String bootstrapServers;
@@ -50,13 +55,33 @@ public final class EmbeddedKafka extends ServiceSupport {
      * @param scramCredentials SCRAM users to create while formatting, as kafka-storage's --add-scram takes them
      */
     public EmbeddedKafka(Map<String, String> overrides, List<String> scramCredentials) {
-        this.overrides = overrides;
-        this.scramCredentials = scramCredentials;
+        this(overrides, scramCredentials, Map.of());
     }
 
-    /** Where clients connect, `127.0.0.1:port`; known once started. */
+    /**
+     * @param extraListeners listeners besides PLAINTEXT, name to security protocol (`SASL_SSL` to `SASL_SSL`); their
+     *                       settings go in the overrides as `listener.name.<lower-case name>.*`
+     */
+    public EmbeddedKafka(Map<String, String> overrides, List<String> scramCredentials,
+            Map<String, String> extraListeners) {
+        this.overrides = overrides;
+        this.scramCredentials = scramCredentials;
+        this.extraListeners = extraListeners;
+    }
+
+    /** Where clients connect over PLAINTEXT, `127.0.0.1:port`; known once started. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Where clients connect to the extra listener of that name, `127.0.0.1:port`; known once started. */
+    public String bootstrapServers(String listener) {
+        Integer port = listenerPorts.get(listener);
+        if (port == null) {
+            throw new IllegalArgumentException("No listener " + listener + " (there are " + listenerPorts.keySet()
+                    + ")");
+        }
+        return "127.0.0.1:" + port;
     }
 
     /** The directory holding the broker's logs and metadata while it runs. */
@@ -69,6 +94,9 @@ public final class EmbeddedKafka extends ServiceSupport {
         dataDirectory = Files.createTempDirectory("log2kafka-broker-");
         int brokerPort = freePort();
         int controllerPort = freePort();
+        for (String listener : extraListeners.keySet()) {
+            listenerPorts.put(listener, freePort());
+        }
         Properties config = brokerConfig(brokerPort, controllerPort);
         format(config);
         server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
@@ -82,11 +110,17 @@ public final class EmbeddedKafka extends ServiceSupport {
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
         config.put("controller.quorum.voters", "1@127.0.0.1:{controller}");
-        config.put("listeners", "PLAINTEXT://127.0.0.1:{broker},CONTROLLER://127.0.0.1:{controller}");
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:{broker}");
+        StringBuilder extra = new StringBuilder();
+        StringBuilder extraProtocols = new StringBuilder();
+        listenerPorts.forEach((listener, port) -> {
+            extra.append(',').append(listener).append("://127.0.0.1:").append(port);
+            extraProtocols.append(',').append(listener).append(':').append(extraListeners.get(listener));
+        });
+        config.put("listeners", "PLAINTEXT://127.0.0.1:{broker},CONTROLLER://127.0.0.1:{controller}" + extra);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:{broker}" + extra);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + extraProtocols);
         config.put("log.dirs", dataDirectory.resolve("data").toString());
         config.put("num.partitions", "1");
         config.put("auto.create.topics.enable", "true");
@@ -150,6 +184,7 @@ public final class EmbeddedKafka extends ServiceSupport {
             deleteRecursively(dataDirectory);
             dataDirectory = null;
         }
+        listenerPorts.clear();
     }
 
     private static String randomClusterId() {

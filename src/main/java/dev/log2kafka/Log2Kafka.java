@@ -19,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start class: `java -jar log2kafka.jar --files '/var/log/*.log' --topic logs`. Resolves the settings (asking
@@ -33,8 +35,12 @@ public final class Log2Kafka {
     public static final int EXIT_FAILED = 1;
     /** A setting or the input is wrong; nothing was sent. */
     public static final int EXIT_BAD_SETTINGS = 2;
+    /** Kafka cannot be reached, or refused the credentials or the TLS handshake; nothing was sent. */
+    public static final int EXIT_KAFKA_CONNECTION = 3;
     /** Stopped by Ctrl-C or SIGTERM before every file was shipped (128 + SIGINT, as shells report it). */
     public static final int EXIT_INTERRUPTED = 130;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Log2Kafka.class);
 
     private static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
 
@@ -117,6 +123,7 @@ public final class Log2Kafka {
             return EXIT_OK;
         }
         EmbeddedKafka broker = null;
+        Map<String, String> kafka = new LinkedHashMap<>();
         try {
             Properties applicationProperties = Settings.applicationProperties(Path.of("application.properties"));
             Settings settings = Settings.resolve(args, environment, applicationProperties);
@@ -128,6 +135,7 @@ public final class Log2Kafka {
             }
             watch = settings.flag(Settings.WATCH);
             settings.positiveInt(Settings.BATCH_SIZE);
+            Duration connectTimeout = Duration.ofSeconds(settings.positiveInt(Settings.CONNECT_TIMEOUT));
             int progressInterval = settings.positiveInt(Settings.PROGRESS_INTERVAL);
             int senderThreads = settings.flag(Settings.PARALLEL_PROCESSING)
                     ? settings.positiveInt(Settings.SENDER_THREADS) : 1;
@@ -141,12 +149,12 @@ public final class Log2Kafka {
                 progress.expect(Files.size(file));
             }
 
-            Map<String, String> kafka = new LinkedHashMap<>();
             boolean embedded = settings.flag(Settings.EMBEDDED_KAFKA);
             Path kafkaConfig = Path.of(settings.get(Settings.KAFKA_CONFIG));
             // The embedded broker needs no properties file, but producer settings in one still apply.
             if (!embedded || Files.exists(kafkaConfig)) {
                 kafka.putAll(KafkaClientSettings.load(kafkaConfig, environment));
+                LOG.info("Kafka client settings from {}: {}", kafkaConfig, KafkaClientSettings.masked(kafka));
             }
             String bootstrap = kafka.remove("bootstrap.servers");
             if (embedded) {
@@ -159,6 +167,7 @@ public final class Log2Kafka {
             } else if (bootstrap == null || bootstrap.isBlank()) {
                 throw new SettingsException("Kafka properties file " + kafkaConfig + " does not set bootstrap.servers.");
             }
+            KafkaConnectionCheck.verify(bootstrap, kafka, connectTimeout);
 
             Main camel = new Main();
             camel.configure().setBasePackageScanEnabled(false);
@@ -213,8 +222,11 @@ public final class Log2Kafka {
         } catch (SettingsException e) {
             err.println(e.getMessage());
             return EXIT_BAD_SETTINGS;
+        } catch (KafkaConnectionException e) {
+            err.println(e.getMessage());
+            return EXIT_KAFKA_CONNECTION;
         } catch (Exception e) {
-            err.println("log2kafka failed: " + Failures.sentence(e));
+            err.println("log2kafka failed: " + KafkaClientSettings.hideSecrets(Failures.sentence(e), kafka));
             return EXIT_FAILED;
         } finally {
             if (broker != null) {

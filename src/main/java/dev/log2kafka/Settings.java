@@ -33,6 +33,9 @@ public final class Settings {
     public static final Option KAFKA_CONFIG = new Option("kafka-config", "client.properties",
             "Kafka client properties file: bootstrap.servers, security.protocol, sasl.*, ssl.*, any producer key",
             "every key reaches the Kafka producer", false);
+    public static final Option CONNECT_TIMEOUT = new Option("connect-timeout", "15",
+            "seconds to wait, before shipping, for Kafka to answer and accept the credentials and TLS handshake",
+            "Admin describeCluster with the Kafka properties file's settings; exit code 3 if it fails", false);
     public static final Option TOPIC = new Option("topic", "eduroam-log",
             "Kafka topic that receives one record per line", "camel-kafka endpoint kafka:<topic>", false);
     public static final Option FILES = new Option("files", "/eduroam/kafka-log/eduroam-nro.log",
@@ -61,8 +64,9 @@ public final class Settings {
             "milliseconds between two progress events (the live line; the log gets one every 10 s)",
             "ProgressRoutePolicy interval", false);
 
-    public static final List<Option> OPTIONS = List.of(KAFKA_CONFIG, TOPIC, FILES, BATCH_SIZE, WATCH, EMBEDDED_KAFKA,
-            PARALLEL_PROCESSING, SENDER_THREADS, SKIP_EMPTY_LINES, INTERACTIVE, PROGRESS_INTERVAL);
+    public static final List<Option> OPTIONS = List.of(KAFKA_CONFIG, CONNECT_TIMEOUT, TOPIC, FILES, BATCH_SIZE,
+            WATCH, EMBEDDED_KAFKA, PARALLEL_PROCESSING, SENDER_THREADS, SKIP_EMPTY_LINES, INTERACTIVE,
+            PROGRESS_INTERVAL);
 
     private final Map<String, String> values;
     private final Map<String, String> explicit;

@@ -16,18 +16,28 @@ record Run(int exitCode, String out, String err) {
 
     /** Runs log2kafka in this JVM; its log (standard error) is captured with what it prints. */
     static Run inProcess(String... args) {
-        return inProcess(new Log2Kafka[1], args);
+        return inProcess(Map.of(), new Log2Kafka[1], args);
     }
 
     /** As {@link #inProcess(String...)}, handing out the instance so another thread can stop it. */
     static Run inProcess(Log2Kafka[] handle, String... args) {
+        return inProcess(Map.of(), handle, args);
+    }
+
+    /** As {@link #inProcess(String...)}, with these environment variables. */
+    static Run inProcess(Map<String, String> environment, String... args) {
+        return inProcess(environment, new Log2Kafka[1], args);
+    }
+
+    private static Run inProcess(Map<String, String> environment, Log2Kafka[] handle, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         System.setErr(errStream);
         try {
-            Log2Kafka app = new Log2Kafka(new PrintStream(out, true, StandardCharsets.UTF_8), errStream, Map.of());
+            Log2Kafka app = new Log2Kafka(new PrintStream(out, true, StandardCharsets.UTF_8), errStream,
+                    environment);
             handle[0] = app;
             int code = app.run(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

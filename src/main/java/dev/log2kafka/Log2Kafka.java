@@ -237,6 +237,11 @@ public final class Log2Kafka {
         }
     }
 
+    /** Adds a listener to the run's progress events; call before {@link #run}. */
+    public void addProgressListener(ProgressListener listener) {
+        progress.addListener(listener);
+    }
+
     /** Ends a run as if it were complete: watch mode's normal way to stop when embedded in another program. */
     public void stop() {
         Main running = main;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /** One run of log2kafka and what it printed: in this JVM, or as `java -jar log2kafka.jar` in a process of its own. */
 record Run(int exitCode, String out, String err) {
@@ -30,16 +31,18 @@ record Run(int exitCode, String out, String err) {
     }
 
     private static Run inProcess(Map<String, String> environment, Log2Kafka[] handle, String... args) {
+        return inProcess((out, err) -> handle[0] = new Log2Kafka(out, err, environment), args);
+    }
+
+    /** Runs the Log2Kafka that {@code app} makes for the given output and log streams, in this JVM. */
+    static Run inProcess(BiFunction<PrintStream, PrintStream, Log2Kafka> app, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         System.setErr(errStream);
         try {
-            Log2Kafka app = new Log2Kafka(new PrintStream(out, true, StandardCharsets.UTF_8), errStream,
-                    environment);
-            handle[0] = app;
-            int code = app.run(args);
+            int code = app.apply(new PrintStream(out, true, StandardCharsets.UTF_8), errStream).run(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(originalErr);
@@ -49,17 +52,22 @@ record Run(int exitCode, String out, String err) {
 
     /** Runs the packaged jar in the given working directory, as a user does. */
     static Run jar(Path workingDirectory, String... args) throws IOException, InterruptedException {
-        String jar = System.getProperty("log2kafka.jar", "target/log2kafka.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-jar", Path.of(jar).toAbsolutePath().toString()));
-        command.addAll(List.of(args));
+        return jar(workingDirectory, null, args);
+    }
+
+    /** Runs the packaged jar with standard input read from a file, as in `java -jar log2kafka.jar ... < input`. */
+    static Run jar(Path workingDirectory, Path input, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("log2kafka-out", ".txt");
         Path err = Files.createTempFile("log2kafka-err", ".txt");
-        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = jarProcess(workingDirectory, args).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new AssertionError("log2kafka did not end within 5 minutes: " + command);
+            throw new AssertionError("log2kafka did not end within 5 minutes: " + List.of(args));
         }
         try {
             return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
@@ -67,6 +75,15 @@ record Run(int exitCode, String out, String err) {
             Files.delete(out);
             Files.delete(err);
         }
+    }
+
+    /** The command line of the packaged jar, to be started by the caller. */
+    static ProcessBuilder jarProcess(Path workingDirectory, String... args) {
+        String jar = System.getProperty("log2kafka.jar", "target/log2kafka.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workingDirectory.toFile());
     }
 
     /** Writes a Kafka properties file with the given bootstrap servers and extra lines. */

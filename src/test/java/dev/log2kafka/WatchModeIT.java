@@ -90,8 +90,8 @@ class WatchModeIT {
 
         app[0].stop();
         Run run = running.get();
-        assertTrue(run.err().contains("File " + incoming.resolve("huge-line.log") + " was not shipped: The message is "),
-                run.err());
+        assertTrue(run.err().contains("File " + incoming.resolve("huge-line.log") + " lines 1-2 were not sent to topic "
+                + topic + ": The message is "), run.err());
         assertTrue(run.err().contains("max.request.size"), run.err());
         assertTrue(run.out().contains("Files: 2 (1 done, 1 failed)"), run.out());
     }

@@ -43,6 +43,7 @@ public final class EmbeddedKafka extends ServiceSupport {
     private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
     private Path dataDirectory;
     private KafkaRaftServer server;
+    private Properties config;
     private String bootstrapServers;
 
     public EmbeddedKafka() {
@@ -97,11 +98,24 @@ public final class EmbeddedKafka extends ServiceSupport {
         for (String listener : extraListeners.keySet()) {
             listenerPorts.put(listener, freePort());
         }
-        Properties config = brokerConfig(brokerPort, controllerPort);
+        config = brokerConfig(brokerPort, controllerPort);
         format(config);
         server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
         server.startup();
         bootstrapServers = "127.0.0.1:" + brokerPort;
+        awaitReady();
+    }
+
+    /** Stops the broker as an outage would, keeping its data and ports for {@link #startAgain()}. */
+    public synchronized void stopKeepingData() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** Starts the broker again after {@link #stopKeepingData()}, on the same ports with the same data. */
+    public synchronized void startAgain() throws Exception {
+        server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
+        server.startup();
         awaitReady();
     }
 

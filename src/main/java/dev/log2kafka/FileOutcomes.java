@@ -40,7 +40,7 @@ public final class FileOutcomes extends RouteConfigurationBuilder {
     private void report(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (exchange.getIn().getBody() instanceof LineBatch batch) {
-            progress.rejected(batch);
+            progress.rejected(batch.source(), batch.recordCount());
             LOG.error("File {} lines {}-{} were not sent to topic {}: {}", batch.source(), batch.firstLine(),
                     batch.lastLine(), exchange.getContext().resolvePropertyPlaceholders("{{log2kafka.topic}}"),
                     Failures.sentence(cause));

@@ -11,11 +11,12 @@ import java.util.Iterator;
  * @param firstLine  number of the batch's first line in its source, from 1
  * @param lineCount  lines read for this batch, empty lines included even when they are not sent
  * @param emptyLines how many of those lines were empty
+ * @param deadLetters how many of those lines were too long for Kafka and went to the dead letters instead
  * @param endOffset  byte offset in the source just after the batch's last line terminator
  * @param byteCount  bytes of the source the batch covers, terminators included
  */
-public record LineBatch(String source, long firstLine, int lineCount, int emptyLines, long endOffset, long byteCount,
-        byte[][] records, int recordCount) implements Iterable<byte[]> {
+public record LineBatch(String source, long firstLine, int lineCount, int emptyLines, int deadLetters, long endOffset,
+        long byteCount, byte[][] records, int recordCount) implements Iterable<byte[]> {
 
     /** Number of the batch's last line in its source. */
     public long lastLine() {

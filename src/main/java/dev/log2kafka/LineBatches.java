@@ -1,62 +1,121 @@
 package dev.log2kafka;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 import org.apache.camel.component.file.GenericFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The bean the shipping routes use: `batches(${body}, {{log2kafka.batch-size}})` turns the file consumer's body into
- * a stream of {@link LineBatch}es, `standardInput` does the same for standard input, and `acknowledged` counts a batch
- * Kafka has taken.
+ * The bean the shipping routes use. `batches(${body}, {{log2kafka.batch-size}})` turns the file consumer's body into
+ * a stream of {@link LineBatch}es, from the file's checkpoint on; `standardInput` does the same for standard input;
+ * `acknowledged` records a batch Kafka has taken; `ended` closes a source's shipping. Lines too long for Kafka go to
+ * the {@link DeadLetters}.
  */
-public final class LineBatches {
+public final class LineBatches implements LineReader.Listener {
 
     /** The source name of standard input. */
     public static final String STANDARD_INPUT = "-";
     /** The header the file consumer puts the file's absolute path in. */
     public static final String FILE_ABSOLUTE_PATH = "CamelFileAbsolutePath";
 
+    private static final Logger LOG = LoggerFactory.getLogger(LineBatches.class);
+
     private final ShippingProgress progress;
+    private final Checkpoints checkpoints;
+    private final DeadLetters deadLetters;
     private final boolean skipEmptyLines;
+    private final int maxLineBytes;
+    private final boolean force;
+    private final boolean rememberCompleted;
     private volatile boolean stopping;
 
-    public LineBatches(ShippingProgress progress, boolean skipEmptyLines) {
+    /**
+     * @param maxLineBytes      longer lines go to the dead letters (Kafka's max.request.size less a record's overhead)
+     * @param force             ship files from their beginning even if a checkpoint says they were shipped
+     * @param rememberCompleted keep the checkpoint of a completed file (one-shot) rather than delete it (watch mode,
+     *                          where the file is moved away)
+     */
+    public LineBatches(ShippingProgress progress, Checkpoints checkpoints, DeadLetters deadLetters,
+            boolean skipEmptyLines, int maxLineBytes, boolean force, boolean rememberCompleted) {
         this.progress = progress;
+        this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
         this.skipEmptyLines = skipEmptyLines;
+        this.maxLineBytes = maxLineBytes;
+        this.force = force;
+        this.rememberCompleted = rememberCompleted;
     }
 
-    /** A file as a stream of batches. */
+    /** A file as a stream of batches, from its checkpoint on. */
     public LineReader batches(GenericFile<?> file, int batchSize) throws IOException {
-        String path = file.getAbsoluteFilePath();
-        return new LineReader(Files.newInputStream(Path.of(path)), path, batchSize, skipEmptyLines, progress::read,
-                this::isStopping);
-    }
-
-    private boolean isStopping() {
-        return stopping;
+        Path path = Path.of(file.getAbsoluteFilePath());
+        Checkpoints.Checkpoint start = checkpoints.resume(path);
+        if (force && start.offset() > 0) {
+            start = new Checkpoints.Checkpoint(start.file(), 0, 0, start.fingerprint(), start.fingerprintLength(),
+                    false);
+        }
+        FileChannel channel = FileChannel.open(path);
+        if (start.complete() && start.offset() == channel.size()) {
+            LOG.info("{} was shipped completely before; not sent again (use --force to send it again)", path);
+            progress.alreadyShipped();
+        } else if (start.offset() > 0) {
+            LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
+                    start.lines() + 1, start.offset());
+        }
+        channel.position(start.offset());
+        checkpoints.open(start);
+        InputStream in = Channels.newInputStream(channel);
+        return new LineReader(in, path.toString(), start.offset(), start.lines(), batchSize, skipEmptyLines,
+                maxLineBytes, this);
     }
 
     /** Standard input as a stream of batches; the bytes arrive as they are, like a file's. */
     public LineReader standardInput(int batchSize) {
-        return new LineReader(System.in, STANDARD_INPUT, batchSize, skipEmptyLines, progress::read,
-                this::isStopping);
+        return new LineReader(System.in, STANDARD_INPUT, 0, 0, batchSize, skipEmptyLines, maxLineBytes, this);
     }
 
     /** Called after the kafka endpoint: every record of the batch was acknowledged. */
     public void acknowledged(LineBatch batch) {
         progress.acknowledged(batch);
+        checkpoints.acknowledged(batch);
     }
 
     /**
-     * Called after the split: fails the source if its reader stopped early, so that a stopped run does not count a
-     * half-read file as done. The batches sent before the stop were all acknowledged by then.
+     * Called after the split, once every batch of the source is acknowledged: completes its checkpoint, or fails the
+     * source if its reader stopped early (Ctrl-C, SIGTERM) so that a half-read file is not counted as done.
      */
     public void ended(LineReader reader) {
         if (reader.stopped()) {
+            checkpoints.abandoned(reader.source());
             throw new StoppedException(reader.source());
         }
+        checkpoints.completed(reader.source(), rememberCompleted);
+    }
+
+    /** A source failed: its checkpoint is written as it stands, for a rerun to resume. */
+    public void failed(String source) {
+        checkpoints.abandoned(source);
+    }
+
+    @Override
+    public void read(LineBatch batch) {
+        progress.read(batch);
+    }
+
+    @Override
+    public void tooLong(String source, long lineNumber, byte[] line) {
+        deadLetters.send(source, lineNumber, "line of " + line.length + " bytes is longer than the " + maxLineBytes
+                + " bytes Kafka takes (max.request.size)", line);
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopping;
     }
 
     /** From now on, readers end before their next batch: the run is stopping. */

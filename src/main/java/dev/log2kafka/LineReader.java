@@ -7,26 +7,38 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * Reads a stream of bytes as lines and hands them out in batches. A line ends at LF; a CR just before the LF is part
  * of the terminator; a last line without LF is a line too. Bytes are kept as they are: no charset is involved.
  * <p>
- * Memory is one read buffer (grown only for a line longer than the buffer) plus the batch being built. The Split EIP
- * closes the reader when it is done with it.
+ * Memory is one read buffer (grown only while a line longer than the buffer is read) plus the batch being built. A
+ * line longer than {@code maxLineBytes}, which Kafka would refuse, is handed to the listener instead of a batch. The
+ * Split EIP closes the reader when it is done with it.
  */
 public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     static final int BUFFER_SIZE = 256 * 1024;
 
+    /** Told what the reader reads; called on the reading thread. */
+    public interface Listener {
+
+        /** A batch was read, before it is handed out. */
+        void read(LineBatch batch);
+
+        /** A line longer than the limit was read; it is counted in its batch's lines but is not one of its records. */
+        void tooLong(String source, long lineNumber, byte[] line);
+
+        /** Asked before each batch: once it says true, the reader ends early (see {@link #stopped()}). */
+        boolean stopRequested();
+    }
+
     private final InputStream in;
     private final String source;
     private final int batchSize;
     private final boolean skipEmptyLines;
-    private final Consumer<LineBatch> onRead;
-    private final BooleanSupplier stopRequested;
+    private final int maxLineBytes;
+    private final Listener listener;
 
     private byte[] buffer = new byte[BUFFER_SIZE];
     private int position;
@@ -38,22 +50,25 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private boolean stopped;
 
     /**
-     * @param onRead        told of each batch once it is read, before it is handed out
-     * @param stopRequested asked before each batch: once it says true, the reader ends early (see {@link #stopped()})
+     * @param in          the bytes from {@code startOffset} on
+     * @param startOffset where {@code in} starts in the source (a checkpoint), 0 from the beginning
+     * @param startLine   how many lines come before {@code startOffset}
      */
-    public LineReader(InputStream in, String source, int batchSize, boolean skipEmptyLines,
-            Consumer<LineBatch> onRead, BooleanSupplier stopRequested) {
+    public LineReader(InputStream in, String source, long startOffset, long startLine, int batchSize,
+            boolean skipEmptyLines, int maxLineBytes, Listener listener) {
         this.in = in;
-        this.stopRequested = stopRequested;
         this.source = source;
+        this.offset = startOffset;
+        this.lineNumber = startLine;
         this.batchSize = batchSize;
         this.skipEmptyLines = skipEmptyLines;
-        this.onRead = onRead;
+        this.maxLineBytes = maxLineBytes;
+        this.listener = listener;
     }
 
     @Override
     public boolean hasNext() {
-        if (next == null && !stopped && stopRequested.getAsBoolean()) {
+        if (next == null && !stopped && listener.stopRequested()) {
             stopped = true;
         }
         if (next == null && !stopped) {
@@ -81,6 +96,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         int recordCount = 0;
         int lineCount = 0;
         int emptyLines = 0;
+        int deadLetters = 0;
         long startOffset = offset;
         long firstLine = lineNumber + 1;
         while (lineCount < batchSize) {
@@ -94,6 +110,10 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 if (skipEmptyLines) {
                     continue;
                 }
+            } else if (line.length > maxLineBytes) {
+                listener.tooLong(source, firstLine + lineCount - 1, line);
+                deadLetters++;
+                continue;
             }
             records[recordCount++] = line;
         }
@@ -101,9 +121,9 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             return null;
         }
         lineNumber += lineCount;
-        LineBatch batch = new LineBatch(source, firstLine, lineCount, emptyLines, offset, offset - startOffset,
-                records, recordCount);
-        onRead.accept(batch);
+        LineBatch batch = new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, offset,
+                offset - startOffset, records, recordCount);
+        listener.read(batch);
         return batch;
     }
 
@@ -134,13 +154,20 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         }
     }
 
-    /** Moves the unread bytes to the front, grows the buffer if a single line fills it, and reads more. */
+    /**
+     * Moves the unread bytes to the front and reads more. The buffer grows while a single line fills it, and shrinks
+     * back once such a line is past, so one huge line does not keep its memory for the rest of the file.
+     */
     private void fill() throws IOException {
         int unread = limit - position;
-        if (position > 0) {
-            System.arraycopy(buffer, position, buffer, 0, unread);
-        } else if (unread == buffer.length) {
+        if (unread == buffer.length) {
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        } else if (buffer.length > BUFFER_SIZE && unread < BUFFER_SIZE / 2) {
+            byte[] smaller = new byte[BUFFER_SIZE];
+            System.arraycopy(buffer, position, smaller, 0, unread);
+            buffer = smaller;
+        } else if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, unread);
         }
         position = 0;
         limit = unread;

@@ -37,6 +37,8 @@ public final class Log2Kafka {
     public static final int EXIT_BAD_SETTINGS = 2;
     /** Kafka cannot be reached, or refused the credentials or the TLS handshake; nothing was sent. */
     public static final int EXIT_KAFKA_CONNECTION = 3;
+    /** Every line was shipped, except lines Kafka would not take, which went to the dead letters. */
+    public static final int EXIT_DEAD_LETTERS = 4;
     /** Stopped by Ctrl-C or SIGTERM before every file was shipped (128 + SIGINT, as shells report it). */
     public static final int EXIT_INTERRUPTED = 130;
 
@@ -184,9 +186,14 @@ public final class Log2Kafka {
             settings.asProperties().forEach(camel::addOverrideProperty);
             sourceProperties(pattern, watch, standardInput).forEach(camel::addOverrideProperty);
 
-            lineBatches = new LineBatches(progress, settings.flag(Settings.SKIP_EMPTY_LINES));
+            Checkpoints checkpoints = new Checkpoints(Path.of(settings.get(Settings.STATE_DIR)),
+                    settings.positiveInt(Settings.CHECKPOINT_INTERVAL));
+            DeadLetters deadLetters = new DeadLetters(progress);
+            lineBatches = new LineBatches(progress, checkpoints, deadLetters, settings.flag(Settings.SKIP_EMPTY_LINES),
+                    maxLineBytes(kafka), settings.flag(Settings.FORCE), !watch);
             progress.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
-            camel.configure().addConfiguration(new ShipperConfiguration(progress, lineBatches, senderThreads,
+            camel.configure().addConfiguration(new ShipperConfiguration(progress, lineBatches, checkpoints,
+                    deadLetters, senderThreads,
                     bootstrap, kafka, progressInterval, watch ? null : camel::completed));
             camel.configure().addRoutesBuilder(new FileOutcomes(watch, progress));
             if (broker != null) {
@@ -216,6 +223,11 @@ public final class Log2Kafka {
                 out.println("Processing failed: " + (watch ? summary.filesFailed() : expected - summary.filesDone())
                         + " of " + (watch ? summary.filesStarted() : expected) + " file(s) not shipped completely");
                 return EXIT_FAILED;
+            }
+            if (summary.linesRejected() > 0) {
+                out.println("Processing complete, but " + String.format("%,d", summary.linesRejected())
+                        + " line(s) went to the dead letters (" + settings.get(Settings.DEAD_LETTERS) + ")");
+                return EXIT_DEAD_LETTERS;
             }
             out.println("Processing complete");
             return EXIT_OK;
@@ -281,6 +293,20 @@ public final class Log2Kafka {
             return "permission denied";
         }
         return e.getMessage();
+    }
+
+    /**
+     * The longest line that fits in a record: the producer's max.request.size less the overhead of a batch of one
+     * record (61 bytes of batch header, at most 21 of record framing; no key, no headers), rounded up for safety.
+     */
+    static int maxLineBytes(Map<String, String> kafka) {
+        String maxRequestSize = kafka.getOrDefault("max.request.size", "1048576");
+        try {
+            return Integer.parseInt(maxRequestSize.trim()) - 128;
+        } catch (NumberFormatException e) {
+            throw new SettingsException("Kafka properties file: max.request.size must be a number of bytes, not '"
+                    + maxRequestSize + "'.");
+        }
     }
 
     /** Which source route runs, and the file consumer options of each mode, as the routes' properties. */

@@ -17,6 +17,7 @@ import org.apache.camel.support.RoutePolicySupport;
 public final class ProgressRoutePolicy extends RoutePolicySupport {
 
     private final ShippingProgress progress;
+    private final LineBatches lineBatches;
     private final long intervalMillis;
     private final Runnable whenAllDone;
     private final Set<String> runningRoutes = ConcurrentHashMap.newKeySet();
@@ -27,8 +28,10 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
      * @param whenAllDone    run after the last file of a poll (or standard input) is done; null to keep
      *                       running (watch mode)
      */
-    public ProgressRoutePolicy(ShippingProgress progress, long intervalMillis, Runnable whenAllDone) {
+    public ProgressRoutePolicy(ShippingProgress progress, LineBatches lineBatches, long intervalMillis,
+            Runnable whenAllDone) {
         this.progress = progress;
+        this.lineBatches = lineBatches;
         this.intervalMillis = intervalMillis;
         this.whenAllDone = whenAllDone;
     }
@@ -71,6 +74,9 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
         String file = exchange.getIn().getHeader(LineBatches.FILE_ABSOLUTE_PATH, String.class);
         boolean lastOfBatch;
         if (file != null) {
+            if (failed) {
+                lineBatches.failed(file);
+            }
             progress.fileEnded(file, !failed);
             lastOfBatch = exchange.getProperty(Exchange.BATCH_COMPLETE, false, Boolean.class);
         } else {

@@ -64,9 +64,20 @@ public final class Settings {
             "milliseconds between two progress events (the live line; the log gets one every 10 s)",
             "ProgressRoutePolicy interval", false);
 
+    public static final Option STATE_DIR = new Option("state-dir", ".log2kafka-state",
+            "directory of the checkpoints: how far each file is acknowledged, so a rerun resumes there", "-", false);
+    public static final Option CHECKPOINT_INTERVAL = new Option("checkpoint-interval", "200",
+            "milliseconds between two writes of the checkpoints of the files being shipped", "-", false);
+    public static final Option FORCE = new Option("force", "false",
+            "ship files from their beginning even if their checkpoints say they were shipped completely", "-", true);
+    public static final Option DEAD_LETTERS = new Option("dead-letters",
+            "file:.?fileName=log2kafka-dead-letters.tsv&fileExist=Append",
+            "where lines Kafka will not take go (source, line number, reason, the line), a Camel endpoint URI",
+            "the dead-letters route's endpoint, e.g. kafka:TOPIC", false);
+
     public static final List<Option> OPTIONS = List.of(KAFKA_CONFIG, CONNECT_TIMEOUT, TOPIC, FILES, BATCH_SIZE,
             WATCH, EMBEDDED_KAFKA, PARALLEL_PROCESSING, SENDER_THREADS, SKIP_EMPTY_LINES, INTERACTIVE,
-            PROGRESS_INTERVAL);
+            PROGRESS_INTERVAL, STATE_DIR, CHECKPOINT_INTERVAL, FORCE, DEAD_LETTERS);
 
     private final Map<String, String> values;
     private final Map<String, String> explicit;

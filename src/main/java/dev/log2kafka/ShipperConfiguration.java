@@ -19,6 +19,8 @@ public final class ShipperConfiguration implements CamelConfiguration {
 
     private final ShippingProgress progress;
     private final LineBatches lineBatches;
+    private final Checkpoints checkpoints;
+    private final DeadLetters deadLetters;
     private final int senderThreads;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
@@ -32,12 +34,15 @@ public final class ShipperConfiguration implements CamelConfiguration {
      * @param progressIntervalMillis time between two progress events
      * @param whenAllFilesDone  run when a one-shot run has shipped its last file; null in watch mode
      */
-    public ShipperConfiguration(ShippingProgress progress, LineBatches lineBatches, int senderThreads,
+    public ShipperConfiguration(ShippingProgress progress, LineBatches lineBatches, Checkpoints checkpoints,
+            DeadLetters deadLetters, int senderThreads,
             String bootstrapServers, Map<String, String> kafkaClientSettings, long progressIntervalMillis,
             Runnable whenAllFilesDone) {
         this.progressIntervalMillis = progressIntervalMillis;
         this.progress = progress;
         this.lineBatches = lineBatches;
+        this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
         this.senderThreads = senderThreads;
         this.bootstrapServers = bootstrapServers;
         this.kafkaClientSettings = kafkaClientSettings;
@@ -48,12 +53,20 @@ public final class ShipperConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         context.getRegistry().bind("progress", progress);
         context.getRegistry().bind("lineBatches", lineBatches);
+        deadLetters.setCamelContext(context);
+        try {
+            // a service of the context: checkpoints are written while it runs, and once more when it stops
+            context.addService(checkpoints, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start writing checkpoints in " + checkpoints.directory(), e);
+        }
         ExecutorService senders = context.getExecutorServiceManager().newFixedThreadPool(this, "senders",
                 senderThreads);
         context.getRegistry().bind("senders", senders);
 
         // The routes that consume a source (files, standard input) get the policy, whatever their ids.
-        ProgressRoutePolicy policy = new ProgressRoutePolicy(progress, progressIntervalMillis, whenAllFilesDone);
+        ProgressRoutePolicy policy = new ProgressRoutePolicy(progress, lineBatches, progressIntervalMillis,
+                whenAllFilesDone);
         context.addRoutePolicyFactory(new RoutePolicyFactory() {
             @Override
             public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {

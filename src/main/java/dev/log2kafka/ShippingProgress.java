@@ -23,6 +23,7 @@ public final class ShippingProgress {
     private final LongAdder filesDone = new LongAdder();
     private final LongAdder filesFailed = new LongAdder();
     private final LongAdder filesUnfinished = new LongAdder();
+    private final LongAdder filesSkipped = new LongAdder();
     private volatile String current;
     private long lastTickNanos;
     private long lastTickLines;
@@ -57,22 +58,31 @@ public final class ShippingProgress {
         }
     }
 
-    /** Kafka acknowledged every record of the batch; skipped empty lines count as done with it. */
+    /**
+     * Kafka acknowledged every record of the batch; skipped empty lines count as sent with it, lines that went to the
+     * dead letters were counted as rejected when they were read.
+     */
     public void acknowledged(LineBatch batch) {
-        total.linesAcknowledged.add(batch.lineCount());
+        int sent = batch.lineCount() - batch.deadLetters();
+        total.linesAcknowledged.add(sent);
         FileProgress file = files.get(batch.source());
         if (file != null) {
-            file.counts.linesAcknowledged.add(batch.lineCount());
+            file.counts.linesAcknowledged.add(sent);
         }
     }
 
-    /** Kafka refused the batch's lines. */
-    public void rejected(LineBatch batch) {
-        total.linesRejected.add(batch.recordCount());
-        FileProgress file = files.get(batch.source());
+    /** Kafka refused lines of the source (a whole batch, or a line sent to the dead letters). */
+    public void rejected(String source, long lines) {
+        total.linesRejected.add(lines);
+        FileProgress file = files.get(source);
         if (file != null) {
-            file.counts.linesRejected.add(batch.recordCount());
+            file.counts.linesRejected.add(lines);
         }
+    }
+
+    /** A file was found complete in its checkpoint and is not sent again. */
+    public void alreadyShipped() {
+        filesSkipped.increment();
     }
 
     /** A file ended: every line acknowledged (done) or not. */
@@ -140,6 +150,7 @@ public final class ShippingProgress {
         long end = endNanos.get();
         long elapsed = start == 0 ? 0 : (end == 0 ? System.nanoTime() : end) - start;
         return new Snapshot(filesStarted.sum(), filesDone.sum(), filesFailed.sum(), filesUnfinished.sum(),
+                filesSkipped.sum(),
                 total.linesRead.sum(),
                 total.linesAcknowledged.sum(), total.linesRejected.sum(), total.emptyLines.sum(),
                 total.bytesRead.sum(), bytesTotal.sum(), elapsed, interrupted);
@@ -191,8 +202,8 @@ public final class ShippingProgress {
     }
 
     /** The counts over all files at one moment. */
-    public record Snapshot(long filesStarted, long filesDone, long filesFailed, long filesUnfinished, long linesRead,
-            long linesSent,
+    public record Snapshot(long filesStarted, long filesDone, long filesFailed, long filesUnfinished,
+            long filesSkipped, long linesRead, long linesSent,
             long linesRejected, long emptyLines, long bytesRead, long bytesTotal, long elapsedNanos,
             boolean interrupted) {
 
@@ -206,8 +217,9 @@ public final class ShippingProgress {
 
         /** The closing summary, one figure a line. */
         public String summary() {
-            return String.format("Files: %,d (%,d done, %,d failed%s)%n", filesStarted, filesDone, filesFailed,
-                    filesUnfinished == 0 ? "" : String.format(", %,d unfinished", filesUnfinished))
+            return String.format("Files: %,d (%,d done, %,d failed%s%s)%n", filesStarted, filesDone, filesFailed,
+                    filesUnfinished == 0 ? "" : String.format(", %,d unfinished", filesUnfinished),
+                    filesSkipped == 0 ? "" : String.format(", %,d of them shipped before", filesSkipped))
                     + String.format("Lines: %,d read, %,d sent, %,d rejected (%,d empty)%n", linesRead, linesSent,
                             linesRejected, emptyLines)
                     + String.format("Bytes: %,d%n", bytesRead)

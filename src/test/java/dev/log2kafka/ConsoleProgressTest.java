@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsoleProgressTest {
 
     private static ProgressEvent tick(long bytesRead, long bytesTotal, long sent, long rate, long elapsedSeconds) {
-        return new ProgressEvent(ProgressEvent.Type.PROGRESS, new ShippingProgress.Snapshot(1, 0, 0, 0, sent, sent, 0,
+        return new ProgressEvent(ProgressEvent.Type.PROGRESS, new ShippingProgress.Snapshot(1, 0, 0, 0, 0, sent, sent, 0,
                 0, bytesRead, bytesTotal, elapsedSeconds * 1_000_000_000L, false), null, rate);
     }
 

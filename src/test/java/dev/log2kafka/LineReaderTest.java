@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LineReaderTest {
 
@@ -57,7 +58,8 @@ class LineReaderTest {
     @Test
     void bytesArePassedThroughWithoutACharset() {
         byte[] raw = {(byte) 0xFF, 0, (byte) 0xC3, '\n', (byte) 0x80};
-        LineReader reader = new LineReader(new ByteArrayInputStream(raw), "mem", 10, false, b -> { }, () -> false);
+        LineReader reader = new LineReader(new ByteArrayInputStream(raw), "mem", 0, 0, 10, false, 1000,
+                listener(b -> { }, new ArrayList<>()));
         LineBatch batch = reader.next();
         assertEquals(2, batch.recordCount());
         assertEquals(3, batch.records()[0].length);
@@ -75,15 +77,80 @@ class LineReaderTest {
             }
         };
         List<LineBatch> batches = new ArrayList<>();
-        new LineReader(trickle, "mem", 2, false, batches::add, () -> false).forEachRemaining(b -> { });
+        new LineReader(trickle, "mem", 0, 0, 2, false, 1000, listener(batches::add, new ArrayList<>()))
+                .forEachRemaining(b -> { });
         assertEquals(List.of("alpha", "beta", "gamma"), lines(batches));
+    }
+
+    @Test
+    void aLineLongerThanTheLimitGoesToTheListenerWithItsNumberAndKeepsItsPlaceInTheCount() {
+        List<String> tooLong = new ArrayList<>();
+        List<LineBatch> batches = new ArrayList<>();
+        new LineReader(new ByteArrayInputStream("a\nbbbbbb\nc\n".getBytes(StandardCharsets.US_ASCII)), "mem", 0, 0,
+                10, false, 5, listener(b -> { }, tooLong)).forEachRemaining(batches::add);
+        assertEquals(List.of("2:bbbbbb"), tooLong);
+        assertEquals(List.of("a", "c"), lines(batches));
+        assertEquals(3, batches.get(0).lineCount());
+        assertEquals(2, batches.get(0).recordCount());
+    }
+
+    @Test
+    void aReaderStartedAtACheckpointNumbersLinesAndOffsetsFromThere() {
+        List<LineBatch> batches = new ArrayList<>();
+        new LineReader(new ByteArrayInputStream("x\ny\n".getBytes(StandardCharsets.US_ASCII)), "mem", 1000, 41, 10,
+                false, 100, listener(b -> { }, new ArrayList<>())).forEachRemaining(batches::add);
+        assertEquals(42, batches.get(0).firstLine());
+        assertEquals(1004, batches.get(0).endOffset());
+    }
+
+    @Test
+    void aStopRequestEndsTheReaderBeforeItsNextBatch() {
+        boolean[] stop = {false};
+        LineReader reader = new LineReader(new ByteArrayInputStream("1\n2\n3\n".getBytes(StandardCharsets.US_ASCII)),
+                "mem", 0, 0, 1, false, 100, new LineReader.Listener() {
+                    @Override
+                    public void read(LineBatch batch) {
+                    }
+
+                    @Override
+                    public void tooLong(String source, long lineNumber, byte[] line) {
+                    }
+
+                    @Override
+                    public boolean stopRequested() {
+                        return stop[0];
+                    }
+                });
+        assertEquals(1, reader.next().firstLine());
+        stop[0] = true;
+        assertFalse(reader.hasNext());
+        assertTrue(reader.stopped());
+    }
+
+    private static LineReader.Listener listener(java.util.function.Consumer<LineBatch> read, List<String> tooLong) {
+        return new LineReader.Listener() {
+            @Override
+            public void read(LineBatch batch) {
+                read.accept(batch);
+            }
+
+            @Override
+            public void tooLong(String source, long lineNumber, byte[] line) {
+                tooLong.add(lineNumber + ":" + new String(line, StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+        };
     }
 
     private static List<LineBatch> read(String text, int batchSize, boolean skipEmpty) {
         List<LineBatch> seen = new ArrayList<>();
         List<LineBatch> batches = new ArrayList<>();
-        new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), "mem", batchSize,
-                skipEmpty, seen::add, () -> false).forEachRemaining(batches::add);
+        new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), "mem", 0, 0, batchSize,
+                skipEmpty, Integer.MAX_VALUE, listener(seen::add, new ArrayList<>())).forEachRemaining(batches::add);
         assertEquals(batches, seen, "every batch handed out was reported as read");
         return batches;
     }

@@ -1,0 +1,51 @@
+package dev.log2kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Where lines that Kafka will not take go, with their source, line number and the reason, so that none is lost
+ * silently: the `dead-letters` route, which writes to {{log2kafka.dead-letters}} (a file by default, any Camel
+ * endpoint such as a kafka topic if set). Each dead letter is one line: `source TAB line-number TAB reason TAB
+ * the line's bytes as they were`, with the same values in the headers `log2kafka.source`, `log2kafka.line` and
+ * `log2kafka.reason`.
+ */
+public final class DeadLetters {
+
+    public static final String ENDPOINT = "direct:dead-letters";
+
+    private final ShippingProgress progress;
+    private volatile CamelContext context;
+    private ProducerTemplate template;
+
+    public DeadLetters(ShippingProgress progress) {
+        this.progress = progress;
+    }
+
+    void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
+    }
+
+    /** Sends one line to the dead letters and counts it as rejected; returns once it is written. */
+    public void send(String source, long lineNumber, String reason, byte[] line) {
+        ByteArrayOutputStream record = new ByteArrayOutputStream(line.length + 200);
+        record.writeBytes((source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
+                .getBytes(StandardCharsets.UTF_8));
+        record.writeBytes(line);
+        record.write('\n');
+        template().sendBodyAndHeaders(ENDPOINT, record.toByteArray(), Map.of("log2kafka.source", source,
+                "log2kafka.line", lineNumber, "log2kafka.reason", reason));
+        progress.rejected(source, 1);
+    }
+}

@@ -79,11 +79,31 @@ record Run(int exitCode, String out, String err) {
 
     /** The command line of the packaged jar, to be started by the caller. */
     static ProcessBuilder jarProcess(Path workingDirectory, String... args) {
+        return jarProcess(workingDirectory, List.of(), args);
+    }
+
+    /** The command line of the packaged jar, run through {@code wrapper} (such as another user's identity). */
+    static ProcessBuilder jarProcess(Path workingDirectory, List<String> wrapper, String... args) {
         String jar = System.getProperty("log2kafka.jar", "target/log2kafka.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
+                Path.of(jar).toAbsolutePath().toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workingDirectory.toFile());
+    }
+
+    /** Runs the packaged jar through {@code wrapper} and waits for it. */
+    static Run jarAs(Path workingDirectory, List<String> wrapper, String... args)
+            throws IOException, InterruptedException {
+        Process process = jarProcess(workingDirectory, wrapper, args).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("log2kafka did not end within 5 minutes: " + List.of(args));
+        }
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
     }
 
     /** Writes a Kafka properties file with the given bootstrap servers and extra lines. */

@@ -186,8 +186,12 @@ public final class Log2Kafka {
             settings.asProperties().forEach(camel::addOverrideProperty);
             sourceProperties(pattern, watch, standardInput).forEach(camel::addOverrideProperty);
 
-            Checkpoints checkpoints = new Checkpoints(Path.of(settings.get(Settings.STATE_DIR)),
-                    settings.positiveInt(Settings.CHECKPOINT_INTERVAL));
+            Path stateDir = Path.of(settings.get(Settings.STATE_DIR));
+            if (broker != null && settings.get(Settings.STATE_DIR).equals(Settings.STATE_DIR.defaultValue())) {
+                // The embedded broker's topics go with it at exit, so its checkpoints must too.
+                stateDir = broker.dataDirectory().resolve("log2kafka-state");
+            }
+            Checkpoints checkpoints = new Checkpoints(stateDir, settings.positiveInt(Settings.CHECKPOINT_INTERVAL));
             DeadLetters deadLetters = new DeadLetters(progress);
             lineBatches = new LineBatches(progress, checkpoints, deadLetters, settings.flag(Settings.SKIP_EMPTY_LINES),
                     maxLineBytes(kafka), settings.flag(Settings.FORCE), !watch);

@@ -42,11 +42,30 @@ record Run(int exitCode, String out, String err) {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         System.setErr(errStream);
         try {
-            int code = app.apply(new PrintStream(out, true, StandardCharsets.UTF_8), errStream).run(args);
+            int code = app.apply(new PrintStream(out, true, StandardCharsets.UTF_8), errStream)
+                    .run(withStateDirectory(args));
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(originalErr);
             originalErr.print(err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Keeps each run's checkpoints out of the project directory and away from other runs, unless the test names the
+     * state directory itself (to rerun from a checkpoint).
+     */
+    private static String[] withStateDirectory(String[] args) {
+        if (List.of(args).contains("--state-dir")) {
+            return args;
+        }
+        try {
+            List<String> all = new ArrayList<>(List.of("--state-dir",
+                    Files.createTempDirectory("log2kafka-state").toString()));
+            all.addAll(List.of(args));
+            return all.toArray(String[]::new);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -6,7 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,13 +82,23 @@ class WatchModeIT {
     }
 
     @Test
-    void aFileKafkaRefusesGoesToFailedWithTheReasonLogged() throws Exception {
+    void aFileTheBrokerRefusesGoesToFailedWithTheReasonLoggedAndTheNextFileIsShipped() throws Exception {
         Path incoming = Files.createDirectories(dir.resolve("incoming"));
         String topic = Topics.unique("refused");
-        start(incoming, topic, "max.request.size=10000");
+        // The producer would send these lines; the broker refuses records over 1,000 bytes on this topic.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "1000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        start(incoming, topic);
 
-        Files.writeString(incoming.resolve("huge-line.log"), "short\n" + "z".repeat(20_000) + "\n");
-        Path failed = incoming.resolve(".failed/huge-line.log");
+        // random, so that compression cannot shrink them under the limit
+        java.util.Random random = new java.util.Random(7);
+        byte[] noise = new byte[3_000];
+        random.nextBytes(noise);
+        String line = java.util.Base64.getEncoder().encodeToString(noise);
+        Files.writeString(incoming.resolve("too-big.log"), line + "\n" + line.substring(1) + "\n");
+        Path failed = incoming.resolve(".failed/too-big.log");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failed));
 
         Files.writeString(incoming.resolve("fine.log"), "fine\n");
@@ -90,10 +106,11 @@ class WatchModeIT {
 
         app[0].stop();
         Run run = running.get();
-        assertTrue(run.err().contains("File " + incoming.resolve("huge-line.log") + " lines 1-2 were not sent to topic "
-                + topic + ": The message is "), run.err());
-        assertTrue(run.err().contains("max.request.size"), run.err());
+        assertTrue(run.err().contains("File " + incoming.resolve("too-big.log") + " lines 1-2 were not sent to topic "
+                + topic + ": "), run.err());
+        assertTrue(run.err().contains("larger than the max message size"), run.err());
         assertTrue(run.out().contains("Files: 2 (1 done, 1 failed)"), run.out());
+        assertEquals(List.of("fine"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
     private void start(Path incoming, String topic, String... kafkaLines) throws IOException {

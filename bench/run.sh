@@ -14,7 +14,8 @@ LINES=${1:-10000000}
 RUNS=${RUNS:-3}
 WORK=${BENCH_DIR:-target/bench}
 JAR=target/log2kafka.jar
-L2K_OPTS=${L2K_OPTS:-}
+L2K_OPTS=${L2K_OPTS:-}            # extra log2kafka options
+L2K_JAVA_OPTS=${L2K_JAVA_OPTS:-}  # extra JVM options for log2kafka
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$WORK/classes"
@@ -41,7 +42,8 @@ for run in $(seq 1 "$RUNS"); do
   for tool in $TOOLS; do
     topic="$tool-$run-$RANDOM"
     case $tool in
-      log2kafka) cmd=(java -jar "$JAR" --files "$LOG" --topic "$topic" --kafka-config "$WORK/client.properties" $L2K_OPTS) ;;
+      log2kafka) cmd=(java $L2K_JAVA_OPTS -jar "$JAR" --files "$LOG" --topic "$topic"
+                      --kafka-config "$WORK/client.properties" --state-dir "$WORK/state-$topic" $L2K_OPTS) ;;
       plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$LOG") ;;
       kcat) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
                  -X compression.codec=lz4 -X linger.ms=5 "$LOG") ;;

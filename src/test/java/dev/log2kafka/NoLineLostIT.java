@@ -55,8 +55,13 @@ class NoLineLostIT {
                 .redirectOutput(dir.resolve("first.txt").toFile()).start();
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> Topics.endOffsetSum(broker.bootstrapServers(), topic) > 100_000);
+        // the jar's launcher and the JVM it started for log2kafka: kill the launcher, the other one follows
+        List<ProcessHandle> jvms = new ArrayList<>(first.descendants().toList());
         first.destroyForcibly();
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        for (ProcessHandle jvm : jvms) {
+            jvm.onExit().get(30, TimeUnit.SECONDS);
+        }
         long beforeRerun = Topics.endOffsetSum(broker.bootstrapServers(), topic);
         assertTrue(beforeRerun < lineCount, "killed too late to prove anything: " + beforeRerun);
 

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 REPEAT=${1:-100}
 WORK=${BENCH_DIR:-target/bench}
 JAR=target/log2kafka.jar
-L2K_OPTS=${L2K_OPTS:-}
+L2K_OPTS=${L2K_OPTS:-}            # extra log2kafka options
+L2K_JAVA_OPTS=${L2K_JAVA_OPTS:-}  # extra JVM options for log2kafka
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$WORK/classes"
@@ -32,7 +33,7 @@ printf 'bootstrap.servers=%s\n' "$BOOTSTRAP" > "$WORK/client.properties"
 for file in "$SMALL" "$BIG"; do
   topic="memory-$RANDOM"
   lines=$(wc -l < "$file")
-  /usr/bin/time -v -o "$WORK/time-v.txt" java -jar "$JAR" --files "$file" --topic "$topic" \
+  /usr/bin/time -v -o "$WORK/time-v.txt" java $L2K_JAVA_OPTS -jar "$JAR" --files "$file" --topic "$topic" \
       --kafka-config "$WORK/client.properties" --state-dir "$WORK/state-$topic" $L2K_OPTS > "$WORK/memory.out" 2>&1 \
     || { echo "log2kafka failed:"; tail -5 "$WORK/memory.out"; exit 1; }
   count=$(java -cp "$CP" CountRecords "$BOOTSTRAP" "$topic")

@@ -1,7 +1,11 @@
 package dev.log2kafka;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -37,14 +41,14 @@ public final class DeadLetters {
         return template;
     }
 
-    /** Sends one line to the dead letters and counts it as rejected; returns once it is written. */
-    public void send(String source, long lineNumber, String reason, byte[] line) {
-        ByteArrayOutputStream record = new ByteArrayOutputStream(line.length + 200);
-        record.writeBytes((source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
-                .getBytes(StandardCharsets.UTF_8));
-        record.writeBytes(line);
-        record.write('\n');
-        template().sendBodyAndHeaders(ENDPOINT, record.toByteArray(), Map.of("log2kafka.source", source,
+    /** Sends one line, read from {@code line}, to the dead letters and counts it as rejected; returns once written. */
+    public void send(String source, long lineNumber, String reason, InputStream line) {
+        byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
+                .getBytes(StandardCharsets.UTF_8);
+        // a stream: a 50 MB line comes from a temporary file and is not held in memory on its way
+        InputStream record = new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(prefix),
+                line, new ByteArrayInputStream(new byte[] {'\n'}))));
+        template().sendBodyAndHeaders(ENDPOINT, record, Map.of("log2kafka.source", source,
                 "log2kafka.line", lineNumber, "log2kafka.reason", reason));
         progress.rejected(source, 1);
     }

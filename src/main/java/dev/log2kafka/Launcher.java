@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The jar's entry point. `java -jar log2kafka.jar` starts a JVM with the JVM's defaults, which here means G1 and a
  * heap of a quarter of the memory: for log2kafka's traffic of short-lived lines that costs about a quarter more time
- * and more than twice the memory of the parallel collector with a 512 MB heap (bench/README.md). So, like the launch
+ * and more than twice the memory of the parallel collector with a 256 MB heap (bench/README.md). So, like the launch
  * scripts of Kafka and Elasticsearch, it runs log2kafka in a JVM started with those options: the ones in
  * LOG2KAFKA_JAVA_OPTS if set, else {@link #DEFAULT_JAVA_OPTIONS}. A JVM already started with heap or collector options
  * runs log2kafka itself, as the user chose.
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class Launcher {
 
-    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xmx512m";
+    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xmx256m";
     private static final String LAUNCHED = "log2kafka.launched";
 
     private Launcher() {

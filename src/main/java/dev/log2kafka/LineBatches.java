@@ -108,8 +108,8 @@ public final class LineBatches implements LineReader.Listener {
     }
 
     @Override
-    public void tooLong(String source, long lineNumber, byte[] line) {
-        deadLetters.send(source, lineNumber, "line of " + line.length + " bytes is longer than the " + maxLineBytes
+    public void tooLong(String source, long lineNumber, long length, InputStream line) {
+        deadLetters.send(source, lineNumber, "line of " + length + " bytes is longer than the " + maxLineBytes
                 + " bytes Kafka takes (max.request.size)", line);
     }
 

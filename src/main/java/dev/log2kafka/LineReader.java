@@ -1,9 +1,15 @@
 package dev.log2kafka;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -12,13 +18,16 @@ import java.util.NoSuchElementException;
  * Reads a stream of bytes as lines and hands them out in batches. A line ends at LF; a CR just before the LF is part
  * of the terminator; a last line without LF is a line too. Bytes are kept as they are: no charset is involved.
  * <p>
- * Memory is one read buffer (grown only while a line longer than the buffer is read) plus the batch being built. A
- * line longer than {@code maxLineBytes}, which Kafka would refuse, is handed to the listener instead of a batch. The
- * Split EIP closes the reader when it is done with it.
+ * Memory is one read buffer plus the batch being built. The buffer grows while a line longer than it is read, up to
+ * {@code maxLineBytes}; a line longer than that, which Kafka would refuse, is written to a temporary file as it is
+ * read and handed to the listener from there, instead of to a batch, so memory does not grow with line length
+ * either. The Split EIP closes the reader when it is done with it.
  */
 public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     static final int BUFFER_SIZE = 256 * 1024;
+    /** What {@link #readLine} returns for a line it handed to the listener as too long. */
+    private static final byte[] TOO_LONG = new byte[0];
 
     /** Told what the reader reads; called on the reading thread. */
     public interface Listener {
@@ -26,8 +35,11 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         /** A batch was read, before it is handed out. */
         void read(LineBatch batch);
 
-        /** A line longer than the limit was read; it is counted in its batch's lines but is not one of its records. */
-        void tooLong(String source, long lineNumber, byte[] line);
+        /**
+         * A line longer than the limit was read; it is counted in its batch's lines but is not one of its records.
+         * Its bytes are in {@code line}, which is valid only during the call.
+         */
+        void tooLong(String source, long lineNumber, long length, InputStream line) throws IOException;
 
         /** Asked before each batch: once it says true, the reader ends early (see {@link #stopped()}). */
         boolean stopRequested();
@@ -100,22 +112,24 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         long startOffset = offset;
         long firstLine = lineNumber + 1;
         while (lineCount < batchSize) {
-            byte[] line = readLine();
+            byte[] line = readLine(firstLine + lineCount);
             if (line == null) {
                 break;
             }
             lineCount++;
-            if (line.length == 0) {
+            if (line == TOO_LONG) {
+                deadLetters++;
+            } else if (line.length == 0) {
                 emptyLines++;
-                if (skipEmptyLines) {
-                    continue;
+                if (!skipEmptyLines) {
+                    records[recordCount++] = line;
                 }
             } else if (line.length > maxLineBytes) {
-                listener.tooLong(source, firstLine + lineCount - 1, line);
+                listener.tooLong(source, firstLine + lineCount - 1, line.length, new ByteArrayInputStream(line));
                 deadLetters++;
-                continue;
+            } else {
+                records[recordCount++] = line;
             }
-            records[recordCount++] = line;
         }
         if (lineCount == 0) {
             return null;
@@ -127,8 +141,11 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         return batch;
     }
 
-    /** The next line without its terminator, or null at the end of the stream. */
-    private byte[] readLine() throws IOException {
+    /**
+     * The next line without its terminator, {@link #TOO_LONG} if it was handed to the listener, or null at the end of
+     * the stream.
+     */
+    private byte[] readLine(long number) throws IOException {
         int scanFrom = position;
         while (true) {
             for (int i = scanFrom; i < limit; i++) {
@@ -149,8 +166,68 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 position = limit;
                 return line;
             }
+            if (limit - position > maxLineBytes) {
+                spillTooLongLine(number);
+                return TOO_LONG;
+            }
             scanFrom = limit - position;
             fill();
+        }
+    }
+
+    /**
+     * Writes the rest of a line that is already longer than Kafka takes to a temporary file, up to its terminator,
+     * hands it to the listener and deletes it. The buffer keeps its size.
+     */
+    private void spillTooLongLine(long number) throws IOException {
+        Path spill = Files.createTempFile("log2kafka-long-line-", ".tmp");
+        try {
+            long length = 0;
+            boolean endsInCr = false;
+            try (OutputStream out = Files.newOutputStream(spill)) {
+                while (true) {
+                    int newline = -1;
+                    for (int i = position; i < limit; i++) {
+                        if (buffer[i] == '\n') {
+                            newline = i;
+                            break;
+                        }
+                    }
+                    int end = newline < 0 ? limit : newline;
+                    out.write(buffer, position, end - position);
+                    length += end - position;
+                    if (end > position) {
+                        endsInCr = buffer[end - 1] == '\r';
+                    }
+                    offset += end - position;
+                    position = end;
+                    if (newline >= 0) {
+                        offset++;
+                        position++;
+                        break;
+                    }
+                    position = 0;
+                    limit = 0;
+                    int n = in.read(buffer, 0, buffer.length);
+                    if (n < 0) {
+                        endOfStream = true;
+                        endsInCr = false;
+                        break;
+                    }
+                    limit = n;
+                }
+            }
+            if (endsInCr) {
+                // the CR belonged to a CRLF terminator
+                try (FileChannel channel = FileChannel.open(spill, StandardOpenOption.WRITE)) {
+                    channel.truncate(--length);
+                }
+            }
+            try (InputStream line = Files.newInputStream(spill)) {
+                listener.tooLong(source, number, length, line);
+            }
+        } finally {
+            Files.deleteIfExists(spill);
         }
     }
 

@@ -95,6 +95,22 @@ class LineReaderTest {
     }
 
     @Test
+    void aLineLongerThanTheBufferAndTheLimitIsHandedOverFromDiskWithoutItsTerminator() {
+        String huge = "h".repeat(LineReader.BUFFER_SIZE * 3 + 5);
+        for (String terminator : List.of("\n", "\r\n", "")) {
+            List<String> tooLong = new ArrayList<>();
+            List<LineBatch> batches = new ArrayList<>();
+            String text = "a\n" + huge + "\r" + terminator + (terminator.isEmpty() ? "" : "b\r\nc");
+            new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), "mem", 0, 0, 10, false,
+                    LineReader.BUFFER_SIZE, listener(b -> { }, tooLong)).forEachRemaining(batches::add);
+            String expectedLine = terminator.equals("\r\n") ? huge + "\r" : huge + (terminator.isEmpty() ? "\r" : "");
+            assertEquals(List.of("2:" + expectedLine), tooLong, "terminator " + terminator.length());
+            assertEquals(terminator.isEmpty() ? List.of("a") : List.of("a", "b", "c"), lines(batches));
+            assertEquals(text.length(), batches.get(batches.size() - 1).endOffset());
+        }
+    }
+
+    @Test
     void aReaderStartedAtACheckpointNumbersLinesAndOffsetsFromThere() {
         List<LineBatch> batches = new ArrayList<>();
         new LineReader(new ByteArrayInputStream("x\ny\n".getBytes(StandardCharsets.US_ASCII)), "mem", 1000, 41, 10,
@@ -113,7 +129,7 @@ class LineReaderTest {
                     }
 
                     @Override
-                    public void tooLong(String source, long lineNumber, byte[] line) {
+                    public void tooLong(String source, long lineNumber, long length, java.io.InputStream line) {
                     }
 
                     @Override
@@ -135,8 +151,11 @@ class LineReaderTest {
             }
 
             @Override
-            public void tooLong(String source, long lineNumber, byte[] line) {
-                tooLong.add(lineNumber + ":" + new String(line, StandardCharsets.ISO_8859_1));
+            public void tooLong(String source, long lineNumber, long length, java.io.InputStream line)
+                    throws java.io.IOException {
+                byte[] bytes = line.readAllBytes();
+                assertEquals(length, bytes.length);
+                tooLong.add(lineNumber + ":" + new String(bytes, StandardCharsets.ISO_8859_1));
             }
 
             @Override

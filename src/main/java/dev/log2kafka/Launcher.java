@@ -11,14 +11,15 @@ import java.util.List;
  * and more than twice the memory of the parallel collector with a 256 MB heap (bench/README.md). So, like the launch
  * scripts of Kafka and Elasticsearch, it runs log2kafka in a JVM started with those options: the ones in
  * LOG2KAFKA_JAVA_OPTS if set, else {@link #DEFAULT_JAVA_OPTIONS}. A JVM already started with heap or collector options
- * runs log2kafka itself, as the user chose.
+ * runs log2kafka itself, as the user chose. The heap is reserved and touched at start (-Xms equal to -Xmx,
+ * AlwaysPreTouch), so the memory a run takes is known from its first second and does not creep up on long runs.
  * <p>
  * Standard input, output and error are the launcher's; SIGTERM and Ctrl-C are passed on and the child's exit code is
  * the launcher's; if the launcher is killed, the child stops too.
  */
 public final class Launcher {
 
-    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xmx256m";
+    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch";
     private static final String LAUNCHED = "log2kafka.launched";
 
     private Launcher() {

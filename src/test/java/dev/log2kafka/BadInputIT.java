@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.awaitility.Awaitility.await;
@@ -26,20 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The input real log directories hold, each with its defined outcome, and nothing else lost. */
 class BadInputIT {
 
-    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        BROKER.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.stop();
-    }
 
     private Run ship(String topic, String files, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("--files", files, "--topic", topic, "--state-dir",

@@ -4,9 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,20 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The packaged jar run as users run it, each in a process of its own. */
 class JarIT {
 
-    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        BROKER.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.stop();
-    }
 
     @Test
     void threeFilesOfTwoMillionLinesInAllEndAsTwoMillionRecords() throws Exception {

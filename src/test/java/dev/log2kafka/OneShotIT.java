@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,20 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One-shot runs against a real broker started in this JVM: what is in the topic afterwards, byte for byte. */
 class OneShotIT {
 
-    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        BROKER.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.stop();
-    }
 
     @Test
     void everyLineOfALargeFileArrivesOnceByteForByteAndInOrder() throws Exception {

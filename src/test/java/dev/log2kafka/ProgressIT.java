@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.awaitility.Awaitility.await;
@@ -23,20 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What an operator sees and does: progress events, the questions, standard input, and stopping a run. */
 class ProgressIT {
 
-    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        BROKER.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.stop();
-    }
 
     @Test
     void eventsCountEveryLineReachOneHundredPercentNeverGoBackAndEndWithTheSummary() throws Exception {

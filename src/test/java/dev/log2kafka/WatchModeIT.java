@@ -14,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.awaitility.Awaitility.await;
@@ -28,23 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The service mode: files dropped into a watched directory are shipped, then moved to .done/ or .failed/. */
 class WatchModeIT {
 
-    private static final EmbeddedKafka BROKER = new EmbeddedKafka();
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
 
     @TempDir
     Path dir;
 
     private final Log2Kafka[] app = new Log2Kafka[1];
     private CompletableFuture<Run> running;
-
-    @BeforeAll
-    static void startBroker() {
-        BROKER.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.stop();
-    }
 
     @AfterEach
     void stopApp() throws Exception {

@@ -88,6 +88,11 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 next = readBatch();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read " + source + ": " + e.getMessage(), e);
+            } catch (OutOfMemoryError e) {
+                // An Error would end the Split's task without failing the exchange, and the file would wait for
+                // ever; the allocation that failed is gone, so a plain exception fails the file instead.
+                throw new IllegalStateException("Not enough memory to read " + source + " in batches of " + batchSize
+                        + " lines; give log2kafka a larger heap (LOG2KAFKA_JAVA_OPTS=-Xmx...)", e);
             }
         }
         return next != null;

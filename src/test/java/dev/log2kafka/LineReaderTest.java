@@ -111,6 +111,27 @@ class LineReaderTest {
     }
 
     @Test
+    void runningOutOfMemoryFailsTheReaderWithASentenceInsteadOfAnError() {
+        InputStream exhausted = new InputStream() {
+            @Override
+            public int read() {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        LineReader reader = new LineReader(exhausted, "/logs/big.log", 0, 0, 1000, false, 100,
+                listener(b -> { }, new ArrayList<>()));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                reader::hasNext);
+        assertEquals("Not enough memory to read /logs/big.log in batches of 1000 lines; give log2kafka a larger heap "
+                + "(LOG2KAFKA_JAVA_OPTS=-Xmx...)", e.getMessage());
+    }
+
+    @Test
     void aReaderStartedAtACheckpointNumbersLinesAndOffsetsFromThere() {
         List<LineBatch> batches = new ArrayList<>();
         new LineReader(new ByteArrayInputStream("x\ny\n".getBytes(StandardCharsets.US_ASCII)), "mem", 1000, 41, 10,

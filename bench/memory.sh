@@ -23,12 +23,8 @@ fi
 javac -cp "$JAR" -d "$WORK/classes" bench/CountRecords.java
 CP="$JAR:$WORK/classes"
 
-java -Xmx1g -cp "$JAR" dev.log2kafka.EmbeddedKafka > "$WORK/broker.out" 2>&1 &
-BROKER_PID=$!
-trap 'kill $BROKER_PID 2>/dev/null; wait $BROKER_PID 2>/dev/null' EXIT
-for _ in $(seq 1 60); do grep -q "listening on" "$WORK/broker.out" && break; sleep 1; done
-BOOTSTRAP=$(grep -o '127.0.0.1:[0-9]*' "$WORK/broker.out")
-printf 'bootstrap.servers=%s\n' "$BOOTSTRAP" > "$WORK/client.properties"
+source bench/broker.sh
+start_broker
 
 for file in "$SMALL" "$BIG"; do
   topic="memory-$RANDOM"

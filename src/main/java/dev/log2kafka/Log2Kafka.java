@@ -56,6 +56,7 @@ public final class Log2Kafka {
     private volatile Main main;
     private volatile LineBatches lineBatches;
     private volatile boolean watch;
+    private volatile int exitCodeAfterSignal = EXIT_INTERRUPTED;
 
     public Log2Kafka(PrintStream out, PrintStream err, Map<String, String> environment) {
         this(out, err, environment, InputStream.nullInputStream(), false);
@@ -89,8 +90,6 @@ public final class Log2Kafka {
         }
         System.exit(code);
     }
-
-    private volatile int exitCodeAfterSignal = EXIT_INTERRUPTED;
 
     /**
      * Ctrl-C or SIGTERM: a one-shot run stops reading, lets the batches in flight be acknowledged, and reports; watch

@@ -4,7 +4,7 @@
 # under it.
 start_broker() {
   cp "$JAR" "$WORK/broker.jar"
-  java -Xmx1g -cp "$WORK/broker.jar" dev.log2kafka.EmbeddedKafka > "$WORK/broker.out" 2>&1 &
+  java -Xmx1g -cp "$WORK/broker.jar" dev.log2kafka.kafka.EmbeddedKafka > "$WORK/broker.out" 2>&1 &
   BROKER_PID=$!
   trap 'kill $BROKER_PID 2>/dev/null; wait $BROKER_PID 2>/dev/null' EXIT
   for _ in $(seq 1 60); do grep -q "listening on" "$WORK/broker.out" && break; sleep 1; done

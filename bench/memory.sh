@@ -14,14 +14,15 @@ L2K_JAVA_OPTS=${L2K_JAVA_OPTS:-}  # extra JVM options for log2kafka
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$WORK/classes"
+# the test data generator lives with the tests
+javac -cp "$JAR" -d "$WORK/classes" bench/CountRecords.java src/test/java/dev/log2kafka/EduroamLog.java
+CP="$JAR:$WORK/classes"
 SMALL="$WORK/eduroam-100mb.log"
 BIG="$WORK/eduroam-x$REPEAT.log"
-[ -f "$SMALL" ] || java -cp "$JAR" dev.log2kafka.EduroamLog 770000 "$SMALL"
+[ -f "$SMALL" ] || java -cp "$CP" dev.log2kafka.EduroamLog 770000 "$SMALL"
 if [ ! -f "$BIG" ]; then
   for _ in $(seq 1 "$REPEAT"); do cat "$SMALL"; done > "$BIG.tmp" && mv "$BIG.tmp" "$BIG"
 fi
-javac -cp "$JAR" -d "$WORK/classes" bench/CountRecords.java
-CP="$JAR:$WORK/classes"
 
 source bench/broker.sh
 start_broker

@@ -19,11 +19,13 @@ L2K_JAVA_OPTS=${L2K_JAVA_OPTS:-}  # extra JVM options for log2kafka
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$WORK/classes"
-LOG="$WORK/eduroam-$LINES.log"
-[ -f "$LOG" ] || java -cp "$JAR" dev.log2kafka.EduroamLog "$LINES" "$LOG"
-BYTES=$(stat -c %s "$LOG")
-javac -cp "$JAR" -d "$WORK/classes" bench/PlainProducer.java bench/CountRecords.java
+# the test data generator lives with the tests
+javac -cp "$JAR" -d "$WORK/classes" bench/PlainProducer.java bench/CountRecords.java \
+  src/test/java/dev/log2kafka/EduroamLog.java
 CP="$JAR:$WORK/classes"
+LOG="$WORK/eduroam-$LINES.log"
+[ -f "$LOG" ] || java -cp "$CP" dev.log2kafka.EduroamLog "$LINES" "$LOG"
+BYTES=$(stat -c %s "$LOG")
 
 source bench/broker.sh
 start_broker

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +71,7 @@ class BadInputIT {
 
         Run run = ship(topic, file.toString(), "max.request.size=2000");
 
-        assertEquals(Log2Kafka.EXIT_DEAD_LETTERS, run.exitCode(), run.out() + run.err());
+        assertEquals(ExitCode.DEAD_LETTERS.code(), run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("Lines: 5 read, 3 sent, 2 rejected"), run.out());
         assertEquals(List.of("one", "two", "three"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
         byte[] dead = Files.readAllBytes(dir.resolve("dead.tsv"));
@@ -93,7 +94,7 @@ class BadInputIT {
 
         Run run = ship(topic, file.toString());
 
-        assertEquals(Log2Kafka.EXIT_DEAD_LETTERS, run.exitCode(), run.out() + run.err());
+        assertEquals(ExitCode.DEAD_LETTERS.code(), run.exitCode(), run.out() + run.err());
         assertEquals(List.of("before", "after"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
         byte[] dead = Files.readAllBytes(dir.resolve("dead.tsv"));
         String prefix = file + "\t2\tline of 52428800 bytes is longer than the 1048448 bytes Kafka takes "
@@ -161,7 +162,7 @@ class BadInputIT {
             run = Run.jar(dir, args);
         }
 
-        assertEquals(Log2Kafka.EXIT_BAD_SETTINGS, run.exitCode(), run.out() + run.err());
+        assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("File " + in.resolve("closed.log") + " cannot be read: permission denied."),
                 run.err());
         assertFalse(run.out().contains("Shipping 2"), run.out());

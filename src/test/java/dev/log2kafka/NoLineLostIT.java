@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.delivery.Checkpoints;
+import dev.log2kafka.kafka.EmbeddedKafka;
+import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +122,7 @@ class NoLineLostIT {
 
         Run failed = run.get(2, TimeUnit.MINUTES);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stoppedAt);
-        assertEquals(Log2Kafka.EXIT_FAILED, failed.exitCode(), failed.out() + failed.err());
+        assertEquals(ExitCode.FAILED.code(), failed.exitCode(), failed.out() + failed.err());
         assertTrue(failed.out().contains("Files: 1 (0 done, 1 failed)"), failed.out());
         assertTrue(seconds < 60, "the run took " + seconds + " s to give up on a broker that was gone");
         Checkpoints.Checkpoint checkpoint = new Checkpoints(dir.resolve("state"), 1000).load(dir.resolve("gone.log"));

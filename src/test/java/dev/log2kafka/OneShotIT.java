@@ -53,7 +53,7 @@ class OneShotIT {
 
         Run run = Run.inProcess("--files", dir.resolve("big.log").toString(), "--topic", topic,
                 "--kafka-config", Run.clientProperties(dir, BROKER.bootstrapServers()).toString(),
-                "--parallel-processing", "--sender-threads", "3", "--batch-size", "500");
+                "--sender-threads", "3", "--batch-size", "500");
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(multiset(lines), multiset(Topics.values(BROKER.bootstrapServers(), topic)));

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.progress.ProgressEvent;
+import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +119,7 @@ class ProgressIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "log2kafka did not end within 60 s of SIGTERM");
 
         String printed = Files.readString(out);
-        assertEquals(Log2Kafka.EXIT_INTERRUPTED, process.exitValue(), printed);
+        assertEquals(ExitCode.INTERRUPTED.code(), process.exitValue(), printed);
         assertTrue(printed.contains("Files: 1 (0 done, 0 failed, 1 unfinished)"), printed);
         assertTrue(printed.contains("Processing interrupted: 0 of 1 file(s) shipped completely"), printed);
         long inTopic = Topics.endOffsetSum(BROKER.bootstrapServers(), topic);

@@ -71,15 +71,27 @@ record Run(int exitCode, String out, String err) {
 
     /** Runs the packaged jar in the given working directory, as a user does. */
     static Run jar(Path workingDirectory, String... args) throws IOException, InterruptedException {
-        return jar(workingDirectory, null, args);
+        return jar(workingDirectory, (Path) null, args);
     }
 
     /** Runs the packaged jar with standard input read from a file, as in `java -jar log2kafka.jar ... < input`. */
     static Run jar(Path workingDirectory, Path input, String... args) throws IOException, InterruptedException {
+        return jar(workingDirectory, input, Map.of(), args);
+    }
+
+    /** Runs the packaged jar with these variables added to its process environment. */
+    static Run jar(Path workingDirectory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        return jar(workingDirectory, null, environment, args);
+    }
+
+    private static Run jar(Path workingDirectory, Path input, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("log2kafka-out", ".txt");
         Path err = Files.createTempFile("log2kafka-err", ".txt");
         ProcessBuilder builder = jarProcess(workingDirectory, args).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
+        builder.environment().putAll(environment);
         if (input != null) {
             builder.redirectInput(input.toFile());
         }

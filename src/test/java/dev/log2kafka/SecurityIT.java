@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.log2kafka.kafka.EmbeddedKafka;
+import dev.log2kafka.kafka.KafkaClientSettings;
+import dev.log2kafka.cli.ExitCode;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -254,7 +257,7 @@ class SecurityIT {
             Configurator.reconfigure();
         }
 
-        assertEquals(List.of(0, 0, Log2Kafka.EXIT_KAFKA_CONNECTION), runs.stream().map(Run::exitCode).toList(),
+        assertEquals(List.of(0, 0, ExitCode.KAFKA_CONNECTION.code()), runs.stream().map(Run::exitCode).toList(),
                 () -> runs.stream().map(r -> r.out() + r.err()).toList().toString());
         for (Run run : runs) {
             assertFalse(run.out().contains(PASSWORD), run.out());
@@ -319,7 +322,7 @@ class SecurityIT {
     private record Failure(Run run, Duration elapsed) {
 
         void assertSentence(String sentence) {
-            assertEquals(Log2Kafka.EXIT_KAFKA_CONNECTION, run.exitCode(), run.out() + run.err());
+            assertEquals(ExitCode.KAFKA_CONNECTION.code(), run.exitCode(), run.out() + run.err());
             assertTrue(run.err().contains(sentence), () -> "expected: " + sentence + "\nbut got: " + run.err());
             assertTrue(elapsed.compareTo(BOUND) < 0, () -> "took " + elapsed + ", more than " + BOUND);
             assertFalse(run.out().contains(PASSWORD) || run.err().contains(PASSWORD), run.err());

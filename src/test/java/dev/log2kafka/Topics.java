@@ -26,8 +26,14 @@ final class Topics {
     }
 
     static void create(String bootstrap, String topic, int partitions) throws Exception {
+        create(bootstrap, topic, partitions, Map.of());
+    }
+
+    /** Creates a topic with these topic settings, such as max.message.bytes. */
+    static void create(String bootstrap, String topic, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 

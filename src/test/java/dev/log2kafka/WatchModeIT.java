@@ -9,10 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,18 +72,10 @@ class WatchModeIT {
         Path incoming = Files.createDirectories(dir.resolve("incoming"));
         String topic = Topics.unique("refused");
         // The producer would send these lines; the broker refuses records over 1,000 bytes on this topic.
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "1000"))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "1000"));
         start(incoming, topic);
 
-        // random, so that compression cannot shrink them under the limit
-        java.util.Random random = new java.util.Random(7);
-        byte[] noise = new byte[3_000];
-        random.nextBytes(noise);
-        String line = java.util.Base64.getEncoder().encodeToString(noise);
-        Files.writeString(incoming.resolve("too-big.log"), line + "\n" + line.substring(1) + "\n");
+        Files.write(incoming.resolve("too-big.log"), incompressibleLines(2, 3_000));
         Path failed = incoming.resolve(".failed/too-big.log");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failed));
 
@@ -101,6 +89,21 @@ class WatchModeIT {
         assertTrue(run.err().contains("larger than the max message size"), run.err());
         assertTrue(run.out().contains("Files: 2 (1 done, 1 failed)"), run.out());
         assertEquals(List.of("fine"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+    }
+
+    /**
+     * Lines of about {@code bytes} random Base64 characters each, so that compression cannot shrink them under a
+     * topic's max.message.bytes.
+     */
+    static List<String> incompressibleLines(int count, int bytes) {
+        java.util.Random random = new java.util.Random(7);
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] noise = new byte[bytes * 3 / 4];
+            random.nextBytes(noise);
+            lines.add(java.util.Base64.getEncoder().encodeToString(noise));
+        }
+        return lines;
     }
 
     private void start(Path incoming, String topic, String... kafkaLines) throws IOException {

@@ -1,0 +1,125 @@
+package dev.log2kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.log2kafka.cli.Options;
+import dev.log2kafka.delivery.Checkpoints;
+import dev.log2kafka.delivery.DeadLetters;
+import dev.log2kafka.delivery.ShippingErrors;
+import dev.log2kafka.delivery.ShippingSteps;
+import dev.log2kafka.kafka.EmbeddedKafka;
+import dev.log2kafka.progress.ProgressRoutePolicy;
+import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.SourceMode;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
+ * `routes/`, the beans those routes name (`shipping`, `shippingErrors`, `progress`), the checkpoint writer as a
+ * service of the context, and the Kafka connection on the kafka component.
+ */
+final class CamelWiring implements CamelConfiguration {
+
+    private static final String ROUTES = "camel.main.routes-include-pattern";
+
+    private final SourceMode mode;
+    private final String bootstrapServers;
+    private final Map<String, String> kafkaClientSettings;
+    private final EmbeddedKafka broker;
+    private final RunCounters counters;
+    private final Checkpoints checkpoints;
+    private final DeadLetters deadLetters;
+    private final ShippingSteps shipping;
+    private final ShippingErrors shippingErrors;
+    private final int progressInterval;
+    private Main main;
+
+    /**
+     * @param bootstrapServers    where the producer connects
+     * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
+     * @param broker              the embedded broker, stopped with Camel; null if there is none
+     */
+    CamelWiring(Options options, SourceMode mode, RunCounters counters, Path stateDir, String bootstrapServers,
+            Map<String, String> kafkaClientSettings, EmbeddedKafka broker) {
+        this.mode = mode;
+        this.bootstrapServers = bootstrapServers;
+        this.kafkaClientSettings = kafkaClientSettings;
+        this.broker = broker;
+        this.counters = counters;
+        this.progressInterval = options.progressInterval();
+        this.checkpoints = new Checkpoints(stateDir, options.checkpointInterval());
+        this.deadLetters = new DeadLetters(counters);
+        this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
+                Preflight.maxLineBytes(kafkaClientSettings), options.force(), mode);
+        this.shippingErrors = new ShippingErrors(counters, options.topic());
+    }
+
+    /**
+     * A Camel Main that sees {@code properties} and nothing else: no lookup in the environment or the system
+     * properties, no application.properties of its own.
+     */
+    Main main(Properties properties) {
+        main = new Main();
+        main.configure().setBasePackageScanEnabled(false);
+        main.configure().setAutoConfigurationEnvironmentVariablesEnabled(false);
+        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        main.setDefaultPropertyPlaceholderLocation("false");
+        // Ctrl-C and SIGTERM are handled by Log2Kafka, which needs the run to go on to its summary.
+        ((DefaultMainShutdownStrategy) main.getShutdownStrategy()).disableHangupSupport();
+        // The user's routes/ if there is one, else the jar's copy. Set in code too, because Camel Main reads the
+        // property only after it has scanned for routes with its default pattern, which walks the whole jar.
+        String routes = Files.isDirectory(Path.of("routes"))
+                ? properties.getProperty(ROUTES, "file:routes/*.camel.yaml") : "classpath:routes/ship-files.camel.yaml";
+        properties.setProperty(ROUTES, routes);
+        main.configure().setRoutesIncludePattern(routes);
+        main.setInitialProperties(properties);
+        main.configure().addConfiguration(this);
+        if (broker != null) {
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStop(BaseMainSupport stopped) {
+                    broker.stop();
+                }
+            });
+        }
+        return main;
+    }
+
+    @BindToRegistry("shipping")
+    public ShippingSteps shipping() {
+        return shipping;
+    }
+
+    @BindToRegistry("shippingErrors")
+    public ShippingErrors shippingErrors() {
+        return shippingErrors;
+    }
+
+    /** The route policy of the routes that read a source; a run that ends with its input ends after the last. */
+    @BindToRegistry("progress")
+    public ProgressRoutePolicy progress() {
+        return new ProgressRoutePolicy(counters, shipping, progressInterval,
+                mode.endsWithItsInput() ? main::completed : null);
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        deadLetters.setCamelContext(context);
+        checkpoints.setCamelContext(context);
+        // a service of the context: checkpoints are written while it runs, and once more when it stops
+        context.addService(checkpoints, true, true);
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        kafka.getConfiguration().setBrokers(bootstrapServers);
+        kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClientSettings);
+    }
+}

@@ -1,8 +1,0 @@
-package dev.log2kafka;
-
-/** Told of every {@link ProgressEvent}; called from the ticker and route threads, never per line. */
-@FunctionalInterface
-public interface ProgressListener {
-
-    void onProgress(ProgressEvent event);
-}

@@ -1,0 +1,311 @@
+package dev.log2kafka.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.log2kafka.source.SourceMode;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * log2kafka's settings, each declared once with its description and default. A value comes from the command line,
+ * else from {@link Settings} (environment, application.properties), else the default here; picocli converts and
+ * checks it the same way whatever its source. {@link #asProperties()} hands the result to Camel's routes as
+ * `log2kafka.*` properties.
+ */
+@Command(name = "java -jar log2kafka.jar", mixinStandardHelpOptions = true, versionProvider = Options.Version.class,
+        sortOptions = false, showDefaultValues = true, usageHelpWidth = 110,
+        description = "Ships every line of the matching files to a Kafka topic, one record per line.%n",
+        footer = {"%nEach option is also an environment variable (--batch-size: LOG2KAFKA_BATCH_SIZE) and a key of"
+                + " application.properties (log2kafka.batch-size). The command line wins over the environment, which"
+                + " wins over application.properties in the working directory, which wins over the jar's copy."
+                + " A default shown above is the value that applies now.",
+            "Exit codes: 0 every line acknowledged, 1 a file not shipped completely, 2 a setting or the input is"
+                + " wrong, 3 Kafka unreachable or refused the credentials, 4 lines went to the dead letters,"
+                + " 130 interrupted."})
+public final class Options {
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "client.properties",
+            description = "Kafka client properties file: bootstrap.servers, security.protocol, sasl.*, ssl.*; every"
+                    + " key reaches the Kafka producer.")
+    Path kafkaConfig;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
+            converter = PositiveInt.class,
+            description = "Seconds to wait, before shipping, for Kafka to answer and accept the credentials and TLS"
+                    + " handshake (else exit code 3).")
+    int connectTimeout;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = "eduroam-log", converter = TopicName.class,
+            description = "Kafka topic that receives one record per line.")
+    String topic;
+
+    @Option(names = "--files", paramLabel = "PATTERN", defaultValue = "/eduroam/kafka-log/eduroam-nro.log",
+            description = "File or wildcard pattern (* and ? within a name, ** across directories), e.g."
+                    + " '/eduroam/kafka-log/*.log'; - for standard input.")
+    String files;
+
+    @Option(names = "--batch-size", paramLabel = "LINES", defaultValue = "1000", converter = PositiveInt.class,
+            description = "Lines per batch handed to the Kafka producer.")
+    int batchSize;
+
+    @Option(names = "--watch", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Service mode: ship each new complete file in the pattern's directory, then move it to"
+                    + " .done/ (or .failed/).")
+    boolean watch;
+
+    @Option(names = "--embedded-kafka", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Start a single-node Kafka broker inside this process and ship to it (demo, first run).")
+    boolean embeddedKafka;
+
+    @Option(names = "--sender-threads", paramLabel = "N", defaultValue = "1", converter = PositiveInt.class,
+            description = "Threads that send batches (the `senders` thread pool of the routes). 1 keeps the lines"
+                    + " of a file in order; with more, order holds only within a batch.")
+    int senderThreads;
+
+    @Option(names = "--skip-empty-lines", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Do not send empty lines (they are counted either way).")
+    boolean skipEmptyLines;
+
+    @Option(names = "--interactive", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Ask for the Kafka properties file, topic, files and batch size (also on a terminal when"
+                    + " no setting is given).")
+    boolean interactive;
+
+    @Option(names = "--progress-interval", paramLabel = "MS", defaultValue = "1000", converter = PositiveInt.class,
+            description = "Milliseconds between two progress events (the live line; the log gets one every 10 s).")
+    int progressInterval;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".log2kafka-state",
+            description = "Directory of the checkpoints: how far each file is acknowledged, so a rerun resumes"
+                    + " there.")
+    Path stateDir;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "MS", defaultValue = "200", converter = PositiveInt.class,
+            description = "Milliseconds between two writes of the checkpoints of the files being shipped.")
+    int checkpointInterval;
+
+    @Option(names = "--force", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Ship files from their beginning even if their checkpoints say they were shipped"
+                    + " completely.")
+    boolean force;
+
+    @Option(names = "--dead-letters", paramLabel = "URI",
+            defaultValue = "file:.?fileName=log2kafka-dead-letters.tsv&fileExist=Append",
+            description = "Camel endpoint for lines Kafka will not take (source, line number, reason, the line),"
+                    + " e.g. kafka:dead-letters.")
+    String deadLetters;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Parses the command line over the other sources of {@code settings}.
+     *
+     * @return the command line, whose {@link CommandLine#isUsageHelpRequested()} and
+     *         {@link CommandLine#isVersionHelpRequested()} say whether to print help or the version instead
+     * @throws SettingsException one sentence naming the option, its value and where the value came from
+     */
+    public static CommandLine parse(String[] args, Settings settings) {
+        CommandLine cli = new CommandLine(new Options()).setDefaultValueProvider(settings)
+                .registerConverter(Boolean.class, Options::yesOrNo).registerConverter(boolean.class, Options::yesOrNo);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            String argument = e.getUnmatched().get(0);
+            throw new SettingsException(argument.startsWith("-")
+                    ? "Unknown option " + argument + " (see --help)."
+                    : "Unexpected argument '" + argument + "'; options start with -- (see --help).");
+        } catch (CommandLine.MissingParameterException e) {
+            CommandLine.Model.ArgSpec missing = e.getMissing().get(0);
+            throw new SettingsException("Option " + (missing instanceof CommandLine.Model.OptionSpec option
+                    ? option.longestName() : missing.paramLabel()) + " needs a value (see --help).");
+        } catch (CommandLine.ParameterException e) {
+            throw invalid(e, settings);
+        }
+        return cli;
+    }
+
+    /** The options parsed by {@link #parse}. */
+    public static Options of(CommandLine cli) {
+        return cli.getCommand();
+    }
+
+    private static SettingsException invalid(CommandLine.ParameterException e, Settings settings) {
+        if (!(e.getArgSpec() instanceof CommandLine.Model.OptionSpec option)
+                || !(e.getCause() instanceof CommandLine.TypeConversionException problem)) {
+            return new SettingsException(e.getMessage() + " (see --help).");
+        }
+        String key = Settings.key(option);
+        String value = e.getValue();
+        boolean fromCommandLine = e.getCommandLine().getParseResult() != null
+                && e.getCommandLine().getParseResult().hasMatchedOption(option);
+        String origin = fromCommandLine || !value.equals(settings.value(key)) ? ""
+                : " (from " + settings.origin(key) + ")";
+        return new SettingsException("Setting " + key.substring(Settings.PREFIX.length()) + " " + problem.getMessage()
+                + ", not '" + value + "'" + origin + ".");
+    }
+
+    /** Which source the routes read, from --watch and --files. */
+    public SourceMode mode() {
+        if (SourceMode.STANDARD_INPUT_NAME.equals(files)) {
+            if (watch) {
+                throw new SettingsException("Watch mode needs a directory to watch, not standard input (--files -).");
+            }
+            return SourceMode.STANDARD_INPUT;
+        }
+        return watch ? SourceMode.WATCH : SourceMode.ONE_SHOT;
+    }
+
+    /** Every option as the `log2kafka.*` property the routes read, with its resolved value. */
+    public Map<String, String> asProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (CommandLine.Model.OptionSpec option : spec.options()) {
+            if (!option.usageHelp() && !option.versionHelp()) {
+                properties.put(Settings.key(option), String.valueOf((Object) option.getValue()));
+            }
+        }
+        return properties;
+    }
+
+    /** The property keys of every option, `log2kafka.topic` and so on. */
+    public List<String> keys() {
+        return spec.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp()).map(Settings::key).toList();
+    }
+
+    public Path kafkaConfig() {
+        return kafkaConfig;
+    }
+
+    public int connectTimeout() {
+        return connectTimeout;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String files() {
+        return files;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public boolean embeddedKafka() {
+        return embeddedKafka;
+    }
+
+    public int senderThreads() {
+        return senderThreads;
+    }
+
+    public boolean skipEmptyLines() {
+        return skipEmptyLines;
+    }
+
+    public boolean interactive() {
+        return interactive;
+    }
+
+    public int progressInterval() {
+        return progressInterval;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Whether the state directory is the default one (the embedded broker then keeps its checkpoints with it). */
+    public boolean stateDirIsDefault() {
+        return stateDir.toString().equals(spec.findOption("--state-dir").defaultValue());
+    }
+
+    public int checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public boolean force() {
+        return force;
+    }
+
+    public String deadLetters() {
+        return deadLetters;
+    }
+
+    /** Sets the four settings the questions ask for, as answered. */
+    void answered(Path kafkaConfig, String topic, String files, int batchSize) {
+        this.kafkaConfig = kafkaConfig;
+        this.topic = topic;
+        this.files = files;
+        this.batchSize = batchSize;
+    }
+
+    /** true, false, yes or no, in any case; anything else is an error, never a silent false. */
+    private static Boolean yesOrNo(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new CommandLine.TypeConversionException("must be true or false (or yes or no)");
+        };
+    }
+
+    /** A whole number above zero. */
+    static final class PositiveInt implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is wanted
+            }
+            throw new CommandLine.TypeConversionException("must be a positive whole number");
+        }
+    }
+
+    /** A topic name Kafka accepts: 1 to 249 of letters, digits, '.', '_' and '-', not '.' or '..'. */
+    static final class TopicName implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                Topic.validate(value);
+                return value;
+            } catch (InvalidTopicException e) {
+                throw new CommandLine.TypeConversionException("must be a Kafka topic name (1 to 249 letters, digits,"
+                        + " '.', '_' or '-')");
+            }
+        }
+    }
+
+    /** The project's version, written into the jar by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = Options.class.getResourceAsStream("/log2kafka-version.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            }
+            return new String[] {"log2kafka " + build.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.log2kafka.delivery;
+
+import dev.log2kafka.cli.Sentences;
+import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.LineBatch;
+import dev.log2kafka.source.SourceMode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What is said and counted when lines cannot be shipped: the bean (`shippingErrors`) that the route configurations of
+ * `routes/ship-files.camel.yaml` call. Whether a failure is handled (one-shot: the run goes on with the next file) or
+ * not (watch mode: the file consumer moves the file to .failed/) is written there, not here.
+ */
+public final class ShippingErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShippingErrors.class);
+
+    private final RunCounters progress;
+    private final String topic;
+
+    /** @param topic where the lines were going, for the messages */
+    public ShippingErrors(RunCounters progress, String topic) {
+        this.progress = progress;
+        this.topic = topic;
+    }
+
+    /** Kafka refused a batch: its lines count as rejected, and the log names the file, the lines and the cause. */
+    public void batchRejected(Exchange exchange) {
+        LineBatch batch = exchange.getIn().getBody(LineBatch.class);
+        progress.rejected(batch.source(), batch.recordCount());
+        LOG.error("File {} lines {}-{} were not sent to topic {}: {}", batch.source(), batch.firstLine(),
+                batch.lastLine(), topic, Sentences.sentence(cause(exchange)));
+    }
+
+    /** A file (or standard input) was not shipped completely: one sentence naming it and the cause. */
+    public void sourceFailed(Exchange exchange) {
+        Exception cause = cause(exchange);
+        if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
+            String file = exchange.getIn().getHeader(ShippingSteps.FILE_ABSOLUTE_PATH, SourceMode.STANDARD_INPUT_NAME,
+                    String.class);
+            LOG.error("File {} was not shipped: {}", file, Sentences.sentence(cause));
+        }
+    }
+
+    private static Exception cause(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.log2kafka.source;
+
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads a stream of bytes as lines and hands them out in batches. A line ends at LF; a CR just before the LF is part
+ * of the terminator; a last line without LF is a line too. Bytes are kept as they are: no charset is involved.
+ * <p>
+ * Memory is one read buffer plus the batch being built. The buffer grows while a line longer than it is read, up to
+ * {@code maxLineBytes}; a line longer than that, which Kafka would refuse, is written to a temporary file as it is
+ * read and handed to the listener from there, instead of to a batch, so memory does not grow with line length
+ * either. The Split EIP closes the reader when it is done with it.
+ */
+public final class LineReader implements Iterator<LineBatch>, Closeable {
+
+    static final int BUFFER_SIZE = 256 * 1024;
+    /** What {@link #readLine} returns for a line it handed to the listener as too long. */
+    private static final byte[] TOO_LONG = new byte[0];
+
+    /** Told what the reader reads; called on the reading thread. */
+    public interface Listener {
+
+        /** A batch was read, before it is handed out. */
+        void read(LineBatch batch);
+
+        /**
+         * A line longer than the limit was read; it is counted in its batch's lines but is not one of its records.
+         * Its bytes are in {@code line}, which is valid only during the call.
+         */
+        void tooLong(String source, long lineNumber, long length, InputStream line) throws IOException;
+
+        /** Asked before each batch: once it says true, the reader ends early (see {@link #stopped()}). */
+        boolean stopRequested();
+    }
+
+    private final InputStream in;
+    private final String source;
+    private final int batchSize;
+    private final boolean skipEmptyLines;
+    private final int maxLineBytes;
+    private final Listener listener;
+
+    private byte[] buffer = new byte[BUFFER_SIZE];
+    private int position;
+    private int limit;
+    private boolean endOfStream;
+    private long offset;
+    private long lineNumber;
+    private LineBatch next;
+    private boolean stopped;
+
+    /**
+     * @param in          the bytes from {@code startOffset} on
+     * @param startOffset where {@code in} starts in the source (a checkpoint), 0 from the beginning
+     * @param startLine   how many lines come before {@code startOffset}
+     */
+    public LineReader(InputStream in, String source, long startOffset, long startLine, int batchSize,
+            boolean skipEmptyLines, int maxLineBytes, Listener listener) {
+        this.in = in;
+        this.source = source;
+        this.offset = startOffset;
+        this.lineNumber = startLine;
+        this.batchSize = batchSize;
+        this.skipEmptyLines = skipEmptyLines;
+        this.maxLineBytes = maxLineBytes;
+        this.listener = listener;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !stopped && listener.stopRequested()) {
+            stopped = true;
+        }
+        if (next == null && !stopped) {
+            try {
+                next = readBatch();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + source + ": " + e.getMessage(), e);
+            } catch (OutOfMemoryError e) {
+                // An Error would end the Split's task without failing the exchange, and the file would wait for
+                // ever; the allocation that failed is gone, so a plain exception fails the file instead.
+                throw new IllegalStateException("Not enough memory to read " + source + " in batches of " + batchSize
+                        + " lines; give log2kafka a larger heap (LOG2KAFKA_JAVA_OPTS=-Xmx...)", e);
+            }
+        }
+        return next != null;
+    }
+
+    @Override
+    public LineBatch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        LineBatch batch = next;
+        next = null;
+        return batch;
+    }
+
+    private LineBatch readBatch() throws IOException {
+        byte[][] records = new byte[batchSize][];
+        int recordCount = 0;
+        int lineCount = 0;
+        int emptyLines = 0;
+        int deadLetters = 0;
+        long startOffset = offset;
+        long firstLine = lineNumber + 1;
+        while (lineCount < batchSize) {
+            byte[] line = readLine(firstLine + lineCount);
+            if (line == null) {
+                break;
+            }
+            lineCount++;
+            if (line == TOO_LONG) {
+                deadLetters++;
+            } else if (line.length == 0) {
+                emptyLines++;
+                if (!skipEmptyLines) {
+                    records[recordCount++] = line;
+                }
+            } else if (line.length > maxLineBytes) {
+                listener.tooLong(source, firstLine + lineCount - 1, line.length, new ByteArrayInputStream(line));
+                deadLetters++;
+            } else {
+                records[recordCount++] = line;
+            }
+        }
+        if (lineCount == 0) {
+            return null;
+        }
+        lineNumber += lineCount;
+        LineBatch batch = new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, offset,
+                offset - startOffset, records, recordCount);
+        listener.read(batch);
+        return batch;
+    }
+
+    /**
+     * The next line without its terminator, {@link #TOO_LONG} if it was handed to the listener, or null at the end of
+     * the stream.
+     */
+    private byte[] readLine(long number) throws IOException {
+        int scanFrom = position;
+        while (true) {
+            for (int i = scanFrom; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                    byte[] line = Arrays.copyOfRange(buffer, position, end);
+                    offset += i + 1 - position;
+                    position = i + 1;
+                    return line;
+                }
+            }
+            if (endOfStream) {
+                if (position == limit) {
+                    return null;
+                }
+                byte[] line = Arrays.copyOfRange(buffer, position, limit);
+                offset += limit - position;
+                position = limit;
+                return line;
+            }
+            if (limit - position > maxLineBytes) {
+                spillTooLongLine(number);
+                return TOO_LONG;
+            }
+            scanFrom = limit - position;
+            fill();
+        }
+    }
+
+    /**
+     * Writes the rest of a line that is already longer than Kafka takes to a temporary file, up to its terminator,
+     * hands it to the listener and deletes it. The buffer keeps its size.
+     */
+    private void spillTooLongLine(long number) throws IOException {
+        Path spill = Files.createTempFile("log2kafka-long-line-", ".tmp");
+        try {
+            long length = 0;
+            boolean endsInCr = false;
+            try (OutputStream out = Files.newOutputStream(spill)) {
+                while (true) {
+                    int newline = -1;
+                    for (int i = position; i < limit; i++) {
+                        if (buffer[i] == '\n') {
+                            newline = i;
+                            break;
+                        }
+                    }
+                    int end = newline < 0 ? limit : newline;
+                    out.write(buffer, position, end - position);
+                    length += end - position;
+                    if (end > position) {
+                        endsInCr = buffer[end - 1] == '\r';
+                    }
+                    offset += end - position;
+                    position = end;
+                    if (newline >= 0) {
+                        offset++;
+                        position++;
+                        break;
+                    }
+                    position = 0;
+                    limit = 0;
+                    int n = in.read(buffer, 0, buffer.length);
+                    if (n < 0) {
+                        endOfStream = true;
+                        endsInCr = false;
+                        break;
+                    }
+                    limit = n;
+                }
+            }
+            if (endsInCr) {
+                // the CR belonged to a CRLF terminator
+                try (FileChannel channel = FileChannel.open(spill, StandardOpenOption.WRITE)) {
+                    channel.truncate(--length);
+                }
+            }
+            try (InputStream line = Files.newInputStream(spill)) {
+                listener.tooLong(source, number, length, line);
+            }
+        } finally {
+            Files.deleteIfExists(spill);
+        }
+    }
+
+    /**
+     * Moves the unread bytes to the front and reads more. The buffer grows while a single line fills it, and shrinks
+     * back once such a line is past, so one huge line does not keep its memory for the rest of the file.
+     */
+    private void fill() throws IOException {
+        int unread = limit - position;
+        if (unread == buffer.length) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        } else if (buffer.length > BUFFER_SIZE && unread < BUFFER_SIZE / 2) {
+            byte[] smaller = new byte[BUFFER_SIZE];
+            System.arraycopy(buffer, position, smaller, 0, unread);
+            buffer = smaller;
+        } else if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, unread);
+        }
+        position = 0;
+        limit = unread;
+        int n = in.read(buffer, limit, buffer.length - limit);
+        if (n < 0) {
+            endOfStream = true;
+        } else {
+            limit += n;
+        }
+    }
+
+    /** The source this reader reads: a file's absolute path, or `-`. */
+    public String source() {
+        return source;
+    }
+
+    /** Whether the reader ended because a stop was requested, before the end of its source. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

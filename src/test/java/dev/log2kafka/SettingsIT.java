@@ -1,0 +1,136 @@
+package dev.log2kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.log2kafka.cli.ExitCode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A setting has one value, wherever it is used: the command line wins over the environment, which wins over
+ * application.properties in the working directory, which wins over the jar's copy; in the routes (where the records
+ * go, how lines are batched) as in the messages. Each run is the packaged jar in a process of its own, with a real
+ * process environment.
+ */
+class SettingsIT {
+
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
+
+    @TempDir
+    Path dir;
+
+    private Path commandLineFile;
+    private Path environmentFile;
+    private Path propertiesFile;
+
+    @BeforeEach
+    void files() throws Exception {
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        commandLineFile = Files.write(dir.resolve("command-line.log"), List.of("c1", "c2"));
+        environmentFile = Files.write(dir.resolve("environment.log"), List.of("e1", "e2"));
+        propertiesFile = Files.write(dir.resolve("properties.log"), List.of("p1", "p2"));
+    }
+
+    @Test
+    void theCommandLineWinsOverTheEnvironmentForTopicAndFiles() throws Exception {
+        String fromCommandLine = topic("command-line");
+        String fromEnvironment = topic("environment");
+
+        Run run = Run.jar(dir, Map.of("LOG2KAFKA_TOPIC", fromEnvironment, "LOG2KAFKA_FILES",
+                environmentFile.toString()), "--topic", fromCommandLine, "--files", commandLineFile.toString());
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("matching " + commandLineFile + " to topic " + fromCommandLine), run.out());
+        assertEquals(List.of("c1", "c2"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), fromCommandLine)));
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), fromEnvironment));
+    }
+
+    @Test
+    void theEnvironmentWinsOverApplicationPropertiesForTopicAndFiles() throws Exception {
+        String fromEnvironment = topic("environment");
+        String fromProperties = topic("properties");
+        writeApplicationProperties(fromProperties, propertiesFile, 5);
+
+        Run run = Run.jar(dir, Map.of("LOG2KAFKA_TOPIC", fromEnvironment, "LOG2KAFKA_FILES",
+                environmentFile.toString()));
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("matching " + environmentFile + " to topic " + fromEnvironment), run.out());
+        assertEquals(List.of("e1", "e2"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), fromEnvironment)));
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), fromProperties));
+    }
+
+    @Test
+    void applicationPropertiesInTheWorkingDirectoryWinOverTheJarsCopy() throws Exception {
+        String fromProperties = topic("properties");
+        writeApplicationProperties(fromProperties, propertiesFile, 5);
+
+        Run run = Run.jar(dir, Map.of());
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertEquals(List.of("p1", "p2"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), fromProperties)));
+    }
+
+    /**
+     * The batch size the route uses shows in a batch the broker refuses: the log names its line range. The first
+     * line is too large for the topic, so the first batch fails, whatever its size.
+     */
+    @Test
+    void theBatchSizeTheRouteUsesFollowsTheSamePrecedence() throws Exception {
+        String refusing = Topics.unique("refusing");
+        Topics.create(BROKER.bootstrapServers(), refusing, 1, Map.of("max.message.bytes", "1000"));
+        Path log = dir.resolve("refused.log");
+        Files.write(log, WatchModeIT.incompressibleLines(20, 3_000));
+        writeApplicationProperties(refusing, log, 5);
+
+        Run fromProperties = Run.jar(dir, Map.of());
+        Run fromEnvironment = Run.jar(dir, Map.of("LOG2KAFKA_BATCH_SIZE", "3"));
+        Run fromCommandLine = Run.jar(dir, Map.of("LOG2KAFKA_BATCH_SIZE", "3"), "--batch-size", "7");
+
+        for (Run run : List.of(fromProperties, fromEnvironment, fromCommandLine)) {
+            assertEquals(ExitCode.FAILED.code(), run.exitCode(), run.out() + run.err());
+        }
+        assertTrue(fromProperties.err().contains("File " + log + " lines 1-5 were not sent"), fromProperties.err());
+        assertTrue(fromEnvironment.err().contains("File " + log + " lines 1-3 were not sent"), fromEnvironment.err());
+        assertTrue(fromCommandLine.err().contains("File " + log + " lines 1-7 were not sent"), fromCommandLine.err());
+    }
+
+    /** Camel's own keys follow the same order: here the routes, from CAMEL_MAIN_ROUTES_INCLUDE_PATTERN. */
+    @Test
+    void theEnvironmentWinsOverApplicationPropertiesForCamelsKeysToo() throws Exception {
+        String route = Files.readString(Path.of("routes/ship-files.camel.yaml"));
+        Files.writeString(Files.createDirectories(dir.resolve("routes")).resolve("ship-files.camel.yaml"), route);
+        Files.writeString(Files.createDirectories(dir.resolve("other-routes")).resolve("ship-files.camel.yaml"),
+                route.replace("uri: kafka:{{log2kafka.topic}}", "uri: kafka:{{log2kafka.topic}}-other"));
+        String topic = topic("camel");
+        Topics.create(BROKER.bootstrapServers(), topic + "-other", 1);
+
+        Run run = Run.jar(dir, Map.of("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN", "file:other-routes/*.camel.yaml"),
+                "--topic", topic, "--files", commandLineFile.toString());
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertEquals(List.of("c1", "c2"),
+                OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic + "-other")));
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    private String topic(String prefix) throws Exception {
+        String topic = Topics.unique(prefix);
+        Topics.create(BROKER.bootstrapServers(), topic, 1);
+        return topic;
+    }
+
+    private void writeApplicationProperties(String topic, Path files, int batchSize) throws Exception {
+        Files.write(dir.resolve("application.properties"), List.of("log2kafka.topic = " + topic,
+                "log2kafka.files = " + files, "log2kafka.batch-size = " + batchSize));
+    }
+}

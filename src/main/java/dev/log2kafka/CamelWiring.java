@@ -14,6 +14,7 @@ import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.SourceMode;
+import dev.log2kafka.source.SpoolNames;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -25,7 +26,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
- * `routes/`, the beans those routes name (`shipping`, `shippingErrors`, `progress`), the checkpoint writer as a
+ * `routes/`, the beans those routes name (`shipping`, `shippingErrors`, `spool`, `progress`), the checkpoint writer as a
  * service of the context, and the Kafka connection on the kafka component.
  */
 final class CamelWiring implements CamelConfiguration {
@@ -33,6 +34,7 @@ final class CamelWiring implements CamelConfiguration {
     private static final String ROUTES = "camel.main.routes-include-pattern";
 
     private final SourceMode mode;
+    private final Path kafkaConfig;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
     private final EmbeddedKafka broker;
@@ -52,6 +54,7 @@ final class CamelWiring implements CamelConfiguration {
     CamelWiring(Options options, SourceMode mode, RunCounters counters, Path stateDir, String bootstrapServers,
             Map<String, String> kafkaClientSettings, EmbeddedKafka broker) {
         this.mode = mode;
+        this.kafkaConfig = options.kafkaConfig();
         this.bootstrapServers = bootstrapServers;
         this.kafkaClientSettings = kafkaClientSettings;
         this.broker = broker;
@@ -60,8 +63,8 @@ final class CamelWiring implements CamelConfiguration {
         this.checkpoints = new Checkpoints(stateDir, options.checkpointInterval());
         this.deadLetters = new DeadLetters(counters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
-                Preflight.maxLineBytes(kafkaClientSettings), options.force(), mode);
-        this.shippingErrors = new ShippingErrors(counters, options.topic());
+                Preflight.maxLineBytes(kafkaClientSettings), options.force());
+        this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
     }
 
     /**
@@ -84,6 +87,14 @@ final class CamelWiring implements CamelConfiguration {
         main.configure().setRoutesIncludePattern(routes);
         main.setInitialProperties(properties);
         main.configure().addConfiguration(this);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                // the kafka component now has every setting, and no route has started
+                Preflight.producerSettings(configured.getCamelContext().getComponent("kafka", KafkaComponent.class)
+                        .getConfiguration(), kafkaClientSettings, kafkaConfig);
+            }
+        });
         if (broker != null) {
             main.addMainListener(new MainListenerSupport() {
                 @Override
@@ -95,9 +106,18 @@ final class CamelWiring implements CamelConfiguration {
         return main;
     }
 
+    Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
     @BindToRegistry("shipping")
     public ShippingSteps shipping() {
         return shipping;
+    }
+
+    @BindToRegistry("spool")
+    public SpoolNames spool() {
+        return new SpoolNames();
     }
 
     @BindToRegistry("shippingErrors")

@@ -1,9 +1,15 @@
 package dev.log2kafka;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The jar's entry point. `java -jar log2kafka.jar` starts a JVM with the JVM's defaults, which here means G1 and a
@@ -15,12 +21,14 @@ import java.util.List;
  * AlwaysPreTouch), so the memory a run takes is known from its first second and does not creep up on long runs.
  * <p>
  * Standard input, output and error are the launcher's; SIGTERM and Ctrl-C are passed on and the child's exit code is
- * the launcher's; if the launcher is killed, the child stops too.
+ * the launcher's; if the launcher is killed, the child stops too. Under the C locale the child gets C.UTF-8, so that
+ * file names in UTF-8 are read as they are.
  */
 public final class Launcher {
 
     static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch";
     private static final String LAUNCHED = "log2kafka.launched";
+    private static final String UTF8_ARGUMENTS = "log2kafka.utf8-arguments";
 
     private Launcher() {
     }
@@ -32,12 +40,48 @@ public final class Launcher {
             // if the launcher is killed (SIGKILL), nobody would stop this JVM any more: stop with it
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit()
                     .thenRun(() -> Runtime.getRuntime().halt(137)));
-            Log2Kafka.main(args);
+            String utf8Arguments = System.getProperty(UTF8_ARGUMENTS);
+            Log2Kafka.main(utf8Arguments == null ? args : decode(utf8Arguments));
         } else if (chosen || Arrays.asList(args).contains("--help")) {
             Log2Kafka.main(args);
         } else {
             System.exit(launch(args));
         }
+    }
+
+    /** Whether the locale that decides how bytes become characters is C (or POSIX, or unset). */
+    static boolean isPlainC(Map<String, String> environment) {
+        for (String variable : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
+            String value = environment.get(variable);
+            if (value != null && !value.isEmpty()) {
+                return value.equals("C") || value.equals("POSIX");
+            }
+        }
+        return true;
+    }
+
+    /** The last {@code count} arguments of this process as bytes, each ended by NUL; null where /proc is not there. */
+    private static byte[] rawArguments(int count) {
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            // from the NUL that ends the last argument, back over `count` arguments
+            int start = cmdline.length - 1;
+            for (int n = 0; n < count; n++) {
+                start--;
+                while (start >= 0 && cmdline[start] != 0) {
+                    start--;
+                }
+            }
+            return Arrays.copyOfRange(cmdline, start + 1, cmdline.length);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The arguments {@link #rawArguments} encoded, read as UTF-8. */
+    private static String[] decode(String hex) {
+        String all = new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8);
+        return all.isEmpty() ? new String[0] : all.substring(0, all.length() - 1).split("\0", -1);
     }
 
     private static int launch(String[] args) throws Exception {
@@ -48,7 +92,21 @@ public final class Launcher {
         command.addAll(List.of("-D" + LAUNCHED + "=true", "-cp", System.getProperty("java.class.path"),
                 Launcher.class.getName()));
         command.addAll(Arrays.asList(args));
-        Process child = new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        if (isPlainC(builder.environment())) {
+            // Under the C locale (cron, `env -i`, a bare service unit) a JVM decodes file names and arguments as
+            // ASCII, and a name such as `ünï.log` becomes `??n?.log`. C.UTF-8 is the same locale with UTF-8 names.
+            // This JVM has lost the arguments' bytes already, so they go to the child as the kernel has them.
+            builder.environment().put("LC_ALL", "C.UTF-8");
+            byte[] raw = rawArguments(args.length);
+            if (raw != null) {
+                int main = command.indexOf(Launcher.class.getName());
+                command.add(main, "-D" + UTF8_ARGUMENTS + "=" + HexFormat.of().formatHex(raw));
+                command.subList(main + 2, command.size()).clear();
+                builder.command(command);
+            }
+        }
+        Process child = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (child.isAlive()) {
                 // SIGTERM or Ctrl-C reached the launcher: pass it on, and end as the child does

@@ -33,7 +33,7 @@ public final class Log2Kafka {
     private final RunCounters counters = new RunCounters();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile ShippingRun running;
-    private volatile int exitCodeAfterSignal = ExitCode.INTERRUPTED.code();
+    private volatile int exitCode = ExitCode.INTERRUPTED.code();
 
     public Log2Kafka(PrintStream out, PrintStream err, Map<String, String> environment) {
         this(out, err, environment, InputStream.nullInputStream(), false);
@@ -61,8 +61,6 @@ public final class Log2Kafka {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down because of a signal: the hook ends the process with the code
-            app.exitCodeAfterSignal = code;
-            app.finished.countDown();
             return;
         }
         System.exit(code);
@@ -70,6 +68,15 @@ public final class Log2Kafka {
 
     /** Runs log2kafka and returns its exit code. */
     public int run(String... args) {
+        try {
+            exitCode = start(args);
+        } finally {
+            finished.countDown();
+        }
+        return exitCode;
+    }
+
+    private int start(String... args) {
         try {
             Settings settings = Settings.load(Path.of(""), environment);
             CommandLine cli = Options.parse(args, settings);
@@ -94,11 +101,13 @@ public final class Log2Kafka {
             return code.code();
         } finally {
             out.flush();
-            finished.countDown();
         }
     }
 
-    /** Ctrl-C or SIGTERM: the run stops as {@link ShippingRun#interrupt()} says; the process ends with its code. */
+    /**
+     * Ctrl-C or SIGTERM: the run stops as {@link ShippingRun#interrupt()} says, and the process ends with its code;
+     * if it has not stopped within --stop-timeout, it is abandoned.
+     */
     void interrupt() {
         ShippingRun run = running;
         if (run == null) {
@@ -106,10 +115,10 @@ public final class Log2Kafka {
         }
         run.interrupt();
         try {
-            if (finished.await(2, TimeUnit.MINUTES)) {
-                out.flush();
-                Runtime.getRuntime().halt(exitCodeAfterSignal);
-            }
+            int code = finished.await(run.stopTimeoutSeconds(), TimeUnit.SECONDS) ? exitCode
+                    : run.abandon().code();
+            out.flush();
+            Runtime.getRuntime().halt(code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -118,6 +127,12 @@ public final class Log2Kafka {
     /** Adds a listener to the run's progress events; call before {@link #run}. */
     public void addProgressListener(ProgressListener listener) {
         counters.addListener(listener);
+    }
+
+    /** Whether the run's routes have started (the checks before it are done). */
+    public boolean started() {
+        ShippingRun run = running;
+        return run != null && run.started();
     }
 
     /** Ends a run as if it were complete: watch mode's normal way to stop when embedded in another program. */

@@ -2,19 +2,23 @@ package dev.log2kafka;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.log2kafka.cli.Options;
+import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.SettingsException;
 import dev.log2kafka.kafka.KafkaClientSettings;
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.SourceMode;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class Preflight {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+    /** A line of eduroam's log in a batch: about 140 bytes, an array header and a reference. */
+    private static final long BYTES_PER_LINE_IN_MEMORY = 200;
 
     private Preflight() {
     }
@@ -49,20 +55,11 @@ final class Preflight {
             try (InputStream in = Files.newInputStream(file)) {
                 in.read();
             } catch (IOException e) {
-                throw new SettingsException("File " + file + " cannot be read: " + reason(e) + ".");
+                throw new SettingsException("File " + file + " cannot be read: " + (e instanceof NoSuchFileException
+                        ? "it does not exist (a broken link?)" : Sentences.ioProblem(e)) + ".");
             }
         }
         return files;
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "it does not exist (a broken link?)";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage();
     }
 
     /**
@@ -78,6 +75,42 @@ final class Preflight {
         LOG.info("Kafka client settings from {}: {}", file, KafkaClientSettings.masked(kafka));
         maxLineBytes(kafka);
         return kafka;
+    }
+
+    /**
+     * Checks the producer's settings as the producer will check them, once Camel has configured the kafka component
+     * and before any route starts: camel-kafka's options (`camel.component.kafka.*`) with every key of the Kafka
+     * properties file over them. A wrong type (`linger.ms=abc`) or a wrong combination (`acks=0` with the idempotent
+     * producer) is one sentence.
+     */
+    static void producerSettings(KafkaConfiguration configuration, Map<String, String> kafka, Path kafkaConfig) {
+        Properties producer = configuration.createProducerProperties();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        producer.putAll(kafka);
+        try {
+            new ProducerConfig(producer);
+        } catch (ConfigException e) {
+            throw new SettingsException("The Kafka producer settings" + (kafka.isEmpty() ? "" : " in " + kafkaConfig)
+                    + " are not valid: " + KafkaClientSettings.hideSecrets(e.getMessage(), kafka)
+                            .replaceFirst("\\.$", "") + ".");
+        }
+    }
+
+    /**
+     * How many batches may wait for a sender thread: as many as a quarter of the heap holds at about 200 bytes a line
+     * (a line's bytes and their array), less those being sent. Reading never runs further ahead of Kafka than that.
+     *
+     * @throws SettingsException if not even one batch fits
+     */
+    static int senderQueue(int batchSize, int senderThreads) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long lines = heap / 4 / BYTES_PER_LINE_IN_MEMORY;
+        if (batchSize > lines) {
+            throw new SettingsException(String.format("Setting batch-size %,d is more lines than a %,d MB heap holds"
+                    + " in flight (%,d at most); lower it, or give log2kafka a larger heap"
+                    + " (LOG2KAFKA_JAVA_OPTS=\"-Xms2g -Xmx2g\").", batchSize, heap >> 20, lines));
+        }
+        return (int) Math.max(1, lines / batchSize - senderThreads);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.log2kafka;
 
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeSet;
 
 import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.progress.RunCounters;
@@ -15,14 +17,18 @@ final class RunReport {
     /**
      * @param expectedFiles the files a one-shot run set out to ship
      * @param deadLetters   where rejected lines went, for the closing line
+     * @param notCurrent    the files whose checkpoint could not be written, with the reason
      */
     static ExitCode print(RunCounters.Snapshot summary, SourceMode mode, int expectedFiles, String deadLetters,
-            PrintStream out) {
+            Map<String, String> notCurrent, PrintStream out) {
         out.print(summary.summary());
+        out.println(notCurrent.isEmpty() ? "Checkpoints: current" : "Checkpoints: not current for "
+                + notCurrent.size() + " file(s) (" + String.join("; ", new TreeSet<>(notCurrent.values()))
+                + "): a rerun would send their acknowledged lines again");
         boolean watch = mode == SourceMode.WATCH;
         int expected = mode == SourceMode.STANDARD_INPUT ? 1 : expectedFiles;
         long files = watch ? summary.filesStarted() : expected;
-        if (summary.interrupted()) {
+        if (summary.interrupted() && (!watch || summary.filesUnfinished() > 0)) {
             out.println("Processing interrupted: " + summary.filesDone() + " of " + files
                     + " file(s) shipped completely");
             return ExitCode.INTERRUPTED;
@@ -37,7 +43,9 @@ final class RunReport {
                     + " line(s) went to the dead letters (" + deadLetters + ")");
             return ExitCode.DEAD_LETTERS;
         }
-        out.println("Processing complete");
+        // a watcher stopped between files: a service stop, not a failure
+        out.println(summary.interrupted() ? "Processing stopped: " + summary.filesDone() + " of " + files
+                + " file(s) shipped completely" : "Processing complete");
         return ExitCode.OK;
     }
 }

@@ -1,18 +1,21 @@
 package dev.log2kafka;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.Settings;
 import dev.log2kafka.cli.SettingsException;
+import dev.log2kafka.delivery.StateLock;
 import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.kafka.KafkaClientSettings;
 import dev.log2kafka.kafka.KafkaConnectionCheck;
@@ -36,8 +39,10 @@ final class ShippingRun implements Callable<ExitCode> {
     private final PrintStream out;
     private final boolean terminal;
     private final SourceMode mode;
+    private final AtomicBoolean reported = new AtomicBoolean();
     private volatile Main camel;
     private volatile CamelWiring wiring;
+    private volatile int files;
 
     ShippingRun(Options options, Settings settings, Map<String, String> environment, RunCounters counters,
             PrintStream out, boolean terminal) {
@@ -57,13 +62,16 @@ final class ShippingRun implements Callable<ExitCode> {
     @Override
     public ExitCode call() throws Exception {
         FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
-        List<Path> files = Preflight.inputFiles(pattern, mode);
-        for (Path file : files) {
-            counters.expect(java.nio.file.Files.size(file));
+        Preflight.senderQueue(options.batchSize(), options.senderThreads());
+        List<Path> inputFiles = Preflight.inputFiles(pattern, mode);
+        for (Path file : inputFiles) {
+            counters.expect(Files.size(file));
         }
+        files = inputFiles.size();
         Map<String, String> kafka = Preflight.kafkaClientSettings(options, environment);
         String bootstrap = kafka.remove("bootstrap.servers");
         EmbeddedKafka broker = null;
+        StateLock stateLock = null;
         try {
             if (options.embeddedKafka()) {
                 broker = new EmbeddedKafka();
@@ -76,24 +84,31 @@ final class ShippingRun implements Callable<ExitCode> {
                 throw new SettingsException("Kafka properties file " + options.kafkaConfig()
                         + " does not set bootstrap.servers.");
             }
-            KafkaConnectionCheck.verify(bootstrap, kafka, Duration.ofSeconds(options.connectTimeout()));
-
             // The embedded broker's topics go with it at exit, so its checkpoints must too.
             Path stateDir = broker != null && options.stateDirIsDefault()
                     ? broker.dataDirectory().resolve("log2kafka-state") : options.stateDir();
+            stateLock = StateLock.acquire(stateDir);
+            KafkaConnectionCheck.verify(bootstrap, kafka, Duration.ofSeconds(options.connectTimeout()));
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
             wiring = new CamelWiring(options, mode, counters, stateDir, bootstrap, kafka, broker);
             camel = wiring.main(settings.forCamel(routeProperties(options)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
-                    : (mode == SourceMode.WATCH ? "new files matching " : files.size() + " file(s) matching ")
+                    : (mode == SourceMode.WATCH ? "new files matching " : files + " file(s) matching ")
                             + pattern) + " to topic " + options.topic() + " at " + bootstrap);
             camel.run();
-            return RunReport.print(counters.finish(), mode, files.size(), options.deadLetters(), out);
-        } catch (SettingsException | KafkaConnectionException e) {
+            return report();
+        } catch (SettingsException | KafkaConnectionException | StateLock.InUseException e) {
             throw e;
         } catch (Exception e) {
+            SettingsException wrong = Sentences.causeOfType(e, SettingsException.class);
+            if (wrong != null) {
+                throw wrong;
+            }
             throw new IllegalStateException(KafkaClientSettings.hideSecrets(Sentences.sentence(e), kafka), e);
         } finally {
+            if (stateLock != null) {
+                stateLock.close();
+            }
             if (broker != null) {
                 broker.stop();
             }
@@ -101,8 +116,8 @@ final class ShippingRun implements Callable<ExitCode> {
     }
 
     /**
-     * The settings as the routes read them: every option, and what is computed from them: the mode, and --files as
-     * the directory and Ant-style include of the file consumer.
+     * The settings as the routes read them: every option, and what is computed from them: the mode, --files as the
+     * directory and Ant-style include of the file consumer, and the batches the senders' queue holds.
      */
     static Map<String, String> routeProperties(Options options) {
         SourceMode mode = options.mode();
@@ -112,12 +127,40 @@ final class ShippingRun implements Callable<ExitCode> {
         properties.put("log2kafka.directory", pattern.directory().toAbsolutePath().normalize().toString());
         properties.put("log2kafka.include", pattern.include());
         properties.put("log2kafka.recursive", Boolean.toString(pattern.recursive()));
+        properties.put("log2kafka.sender-queue",
+                Integer.toString(Preflight.senderQueue(options.batchSize(), options.senderThreads())));
         return properties;
+    }
+
+    /** The summary and the exit code, once: by the run when Camel has stopped, or by {@link #abandon()}. */
+    private ExitCode report() {
+        if (!reported.compareAndSet(false, true)) {
+            return ExitCode.INTERRUPTED;
+        }
+        return RunReport.print(counters.finish(), mode, files, options.deadLetters(),
+                wiring.checkpoints().notCurrent(), out);
+    }
+
+    /**
+     * Ends a run that did not stop within --stop-timeout of Ctrl-C or SIGTERM (Kafka does not acknowledge the
+     * batches in flight): writes the checkpoints as far as Kafka acknowledged, and reports. The caller then ends
+     * the process.
+     */
+    ExitCode abandon() {
+        CamelWiring wired = wiring;
+        if (wired == null) {
+            return ExitCode.INTERRUPTED;
+        }
+        wired.checkpoints().saveAll();
+        out.println("Stopped after " + options.stopTimeout() + " s without the acknowledgements of the lines in"
+                + " flight; they count as not sent, and the next run sends them.");
+        return report();
     }
 
     /**
      * Ctrl-C or SIGTERM: a run that ends with its input stops reading, lets the batches in flight be acknowledged,
-     * and reports; a watcher finishes the file being shipped (within camel.main.shutdown-timeout).
+     * and reports; a watcher finishes the file being shipped. Either way within --stop-timeout (see
+     * {@link #abandon()}).
      */
     void interrupt() {
         Main running = camel;
@@ -129,6 +172,15 @@ final class ShippingRun implements Callable<ExitCode> {
             wiring.shipping().stop();
         }
         running.completed();
+    }
+
+    int stopTimeoutSeconds() {
+        return options.stopTimeout();
+    }
+
+    boolean started() {
+        Main running = camel;
+        return running != null && running.getCamelContext() != null && running.getCamelContext().isStarted();
     }
 
     /** Ends the run as if it were complete. */

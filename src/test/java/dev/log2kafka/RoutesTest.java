@@ -109,7 +109,7 @@ class RoutesTest {
         assertEquals(1, summary.filesDone());
         assertEquals(2, summary.linesSent());
         assertEquals(2, summary.linesRejected());
-        assertEquals(ExitCode.FAILED, RunReport.print(summary, SourceMode.ONE_SHOT, 2, "-",
+        assertEquals(ExitCode.FAILED, RunReport.print(summary, SourceMode.ONE_SHOT, 2, "-", Map.of(),
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
     }
 
@@ -135,6 +135,42 @@ class RoutesTest {
     }
 
     /** The ids of the routes a run with these options has once started; it is then stopped if it has not ended. */
+    /**
+     * Lines appended after the reader reached the end of a file, but before the file moved to .done/, are read on
+     * from there: Kafka here takes half a second for the first batch, long after the reader saw the end.
+     */
+    @Test
+    void inWatchModeLinesAppendedAfterTheReaderEndedAreShippedBeforeTheMove() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path file = in.resolve("grows.log");
+        Routes routes = new Routes(kafka -> kafka.whenExchangeReceived(1, e -> {
+            try {
+                Thread.sleep(500);
+                Files.write(file, List.of("late"), java.nio.file.StandardOpenOption.APPEND);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }), "--watch", "--files", in + "/*.log");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            Files.write(dir.resolve("grows.log"), List.of("early"));
+            Files.move(dir.resolve("grows.log"), file);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(in.resolve(".done/grows.log")));
+        } finally {
+            routes.main.completed();
+            System.setErr(err);
+        }
+        routes.ended();
+
+        List<String> sent = routes.kafka.getReceivedExchanges().stream().map(e -> e.getIn().getBody(LineBatch.class))
+                .flatMap(b -> java.util.Arrays.stream(b.records(), 0, b.recordCount())).map(String::new).toList();
+        assertEquals(List.of("early", "late"), sent);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(file + " grew by 5 bytes while it was shipped"),
+                log.toString(StandardCharsets.UTF_8));
+    }
+
     private List<String> routeIds(String... args) throws Exception {
         Routes routes = new Routes(kafka -> { }, args);
         try {

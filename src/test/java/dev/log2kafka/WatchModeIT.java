@@ -5,10 +5,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,8 +86,7 @@ class WatchModeIT {
         Files.writeString(incoming.resolve("fine.log"), "fine\n");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/fine.log")));
 
-        app[0].stop();
-        Run run = running.get();
+        Run run = stop();
         assertTrue(run.err().contains("File " + incoming.resolve("too-big.log") + " lines 1-2 were not sent to topic "
                 + topic + ": "), run.err());
         assertTrue(run.err().contains("larger than the max message size"), run.err());
@@ -106,9 +109,130 @@ class WatchModeIT {
         return lines;
     }
 
-    private void start(Path incoming, String topic, String... kafkaLines) throws IOException {
-        Path config = Run.clientProperties(dir, BROKER.bootstrapServers(), kafkaLines);
-        running = CompletableFuture.supplyAsync(() -> Run.inProcess(app, "--watch", "--files", incoming + "/*.log",
-                "--topic", topic, "--kafka-config", config.toString()));
+    @Test
+    void aFileReplacedWhileItShipsIsShippedAsTheNewFileBeforeItMoves() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("replaced");
+        EduroamLog.write(dir.resolve("old.log"), 2_000_000, 31);
+        Files.write(dir.resolve("new.log"), List.of("new 1", "new 2", "new 3"));
+        start(incoming, topic);
+
+        Files.move(dir.resolve("old.log"), incoming.resolve("R.log"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic) > 0);
+        // the rename an operator or a log writer does: the path now names another file
+        Files.move(dir.resolve("new.log"), incoming.resolve("R.log"), StandardCopyOption.REPLACE_EXISTING);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/R.log")));
+
+        Run run = stop();
+        List<String> records = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        assertEquals(2_000_003, records.size());
+        assertEquals(List.of("new 1", "new 2", "new 3"), records.subList(2_000_000, 2_000_003));
+        assertTrue(run.err().contains(incoming.resolve("R.log") + " was replaced while it was shipped"), run.err());
+        assertEquals(List.of("new 1", "new 2", "new 3"), Files.readAllLines(incoming.resolve(".done/R.log")));
+    }
+
+    @Test
+    void linesAppendedWhileAFileShipsAreShippedBeforeItMoves() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("appended");
+        EduroamLog.write(dir.resolve("A.log"), 2_000_000, 32);
+        start(incoming, topic);
+
+        Files.move(dir.resolve("A.log"), incoming.resolve("A.log"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic) > 0);
+        Files.write(incoming.resolve("A.log"), List.of("late 1", "late 2"), StandardOpenOption.APPEND);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/A.log")));
+
+        stop();
+        // read by the same reader if it had not reached the end yet, else once it had (RoutesTest shows that case)
+        List<String> records = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        assertEquals(2_000_002, records.size());
+        assertEquals(List.of("late 1", "late 2"), records.subList(2_000_000, 2_000_002));
+    }
+
+    /** A writer that pauses longer than the quiet time marks its file done instead; every line is shipped. */
+    @Test
+    void aWriterThatPausesWritesADoneMarkerAndEveryLineIsShipped() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("marker");
+        start(incoming, topic, "--done-file-name", "${file:name}.done");
+
+        try (OutputStream out = Files.newOutputStream(incoming.resolve("slow.log"))) {
+            for (int i = 1; i <= 6; i++) {
+                out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // longer than the quiet time (read-lock-min-age, 1 s)
+                Thread.sleep(1_500);
+            }
+        }
+        Files.createFile(incoming.resolve("slow.log.done"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/slow.log")));
+
+        stop();
+        assertEquals(List.of("line 1", "line 2", "line 3", "line 4", "line 5", "line 6"),
+                OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+        assertFalse(Files.exists(incoming.resolve("slow.log.done")));
+    }
+
+    @Test
+    void aNameDroppedTwiceKeepsBothFilesInDoneAndAnEmptyFileIsDone() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("twice");
+        start(incoming, topic);
+
+        Files.write(dir.resolve("first"), List.of("first"));
+        Files.move(dir.resolve("first"), incoming.resolve("L1.log"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/L1.log")));
+        Files.write(dir.resolve("second"), List.of("second"));
+        Files.move(dir.resolve("second"), incoming.resolve("L1.log"));
+        Files.createFile(incoming.resolve("empty.log"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/L1.log.1"))
+                && Files.exists(incoming.resolve(".done/empty.log")));
+
+        Run run = stop();
+        assertEquals(List.of("first"), Files.readAllLines(incoming.resolve(".done/L1.log")));
+        assertEquals(List.of("second"), Files.readAllLines(incoming.resolve(".done/L1.log.1")));
+        assertEquals(List.of("first", "second"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+        try (var left = Files.list(incoming)) {
+            assertEquals(List.of(".done"), left.map(p -> p.getFileName().toString()).toList());
+        }
+        assertTrue(run.out().contains("Files: 3 (3 done, 0 failed)"), run.out());
+    }
+
+    /** A service manager stops the watcher with SIGTERM: between files, that is a clean stop. */
+    @Test
+    void sigtermToAWatcherBetweenFilesEndsItWithExitCodeZeroAndTheFilesCountedAsShipped() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("sigterm");
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        EduroamLog.write(dir.resolve("R.log"), 500_000, 33);
+        Process watcher = Run.jarProcess(dir, "--watch", "--files", incoming + "/*.log", "--topic", topic)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("watcher.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("watcher.txt"))
+                .contains("Shipping new files matching"));
+        Files.move(dir.resolve("R.log"), incoming.resolve("R.log"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/R.log")));
+
+        watcher.destroy();
+
+        assertTrue(watcher.waitFor(30, TimeUnit.SECONDS));
+        String printed = Files.readString(dir.resolve("watcher.txt"));
+        assertEquals(0, watcher.exitValue(), printed);
+        assertTrue(printed.contains("Processing stopped: 1 of 1 file(s) shipped completely"), printed);
+        assertEquals(500_000, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    private void start(Path incoming, String topic, String... options) throws IOException {
+        Path config = Run.clientProperties(dir, BROKER.bootstrapServers());
+        List<String> args = new ArrayList<>(List.of("--watch", "--files", incoming + "/*.log", "--topic", topic,
+                "--kafka-config", config.toString()));
+        args.addAll(List.of(options));
+        running = CompletableFuture.supplyAsync(() -> Run.inProcess(app, args.toArray(String[]::new)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> app[0] != null && app[0].started());
+    }
+
+    private Run stop() throws Exception {
+        app[0].stop();
+        return running.get(60, TimeUnit.SECONDS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.log2kafka.cli;
 
+import dev.log2kafka.delivery.StateLock;
 import dev.log2kafka.kafka.KafkaConnectionException;
 
 /**
@@ -18,6 +19,8 @@ public enum ExitCode {
     KAFKA_CONNECTION(3),
     /** Every line was shipped, except lines Kafka would not take, which went to the dead letters. */
     DEAD_LETTERS(4),
+    /** Another run uses the same state directory; nothing was sent. */
+    STATE_DIRECTORY_IN_USE(5),
     /** Stopped by Ctrl-C or SIGTERM before every file was shipped (128 + SIGINT, as shells report it). */
     INTERRUPTED(130);
 
@@ -38,6 +41,9 @@ public enum ExitCode {
         }
         if (failure instanceof KafkaConnectionException) {
             return KAFKA_CONNECTION;
+        }
+        if (failure instanceof StateLock.InUseException) {
+            return STATE_DIRECTORY_IN_USE;
         }
         return FAILED;
     }

@@ -64,6 +64,11 @@ public final class Options {
                     + " .done/ (or .failed/).")
     boolean watch;
 
+    @Option(names = "--done-file-name", paramLabel = "NAME",
+            description = "Watch mode: take a file only once a marker file of this name is there too, e.g."
+                    + " '${file:name}.done' (Camel's doneFileName). None by default.")
+    String doneFileName;
+
     @Option(names = "--embedded-kafka", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
             description = "Start a single-node Kafka broker inside this process and ship to it (demo, first run).")
@@ -88,6 +93,12 @@ public final class Options {
     @Option(names = "--progress-interval", paramLabel = "MS", defaultValue = "1000", converter = PositiveInt.class,
             description = "Milliseconds between two progress events (the live line; the log gets one every 10 s).")
     int progressInterval;
+
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "10", converter = PositiveInt.class,
+            description = "Seconds Ctrl-C or SIGTERM waits for the batches in flight (watch mode: the file in"
+                    + " flight) to be acknowledged; then the run ends anyway, those lines count as not sent and the"
+                    + " next run sends them.")
+    int stopTimeout;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".log2kafka-state",
             description = "Directory of the checkpoints: how far each file is acknowledged, so a rerun resumes"
@@ -175,8 +186,9 @@ public final class Options {
     public Map<String, String> asProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         for (CommandLine.Model.OptionSpec option : spec.options()) {
-            if (!option.usageHelp() && !option.versionHelp()) {
-                properties.put(Settings.key(option), String.valueOf((Object) option.getValue()));
+            Object value = option.getValue();
+            if (!option.usageHelp() && !option.versionHelp() && value != null) {
+                properties.put(Settings.key(option), value.toString());
             }
         }
         return properties;
@@ -225,6 +237,10 @@ public final class Options {
 
     public int progressInterval() {
         return progressInterval;
+    }
+
+    public int stopTimeout() {
+        return stopTimeout;
     }
 
     public Path stateDir() {

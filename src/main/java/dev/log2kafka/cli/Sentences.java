@@ -20,17 +20,39 @@ public final class Sentences {
         if (cause == null) {
             return "unknown cause";
         }
+        if (cause instanceof java.io.IOException io && (cause instanceof java.nio.file.FileSystemException)) {
+            return ioProblem(io) + " (" + ((java.nio.file.FileSystemException) cause).getFile() + ")";
+        }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
     }
 
+    /** What went wrong with a file, in words: `permission denied`, `no space left on device`, ... */
+    public static String ioProblem(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** Whether the error, or any of its causes, is of the given type. */
     public static boolean isCausedBy(Throwable error, Class<? extends Throwable> type) {
+        return causeOfType(error, type) != null;
+    }
+
+    /** The error itself or its first cause of the given type, or null. */
+    public static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }

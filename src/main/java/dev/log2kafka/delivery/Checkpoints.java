@@ -3,7 +3,6 @@ package dev.log2kafka.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +19,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.source.LineBatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * For each file, how far every line is acknowledged: a byte offset and the number of lines before it, kept in the
@@ -35,10 +37,14 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
 
     /** Bytes at the start of a file that make its fingerprint. */
     static final int FINGERPRINT_BYTES = 4096;
+    /** Writes of a file's last checkpoint before it is given up on. */
+    private static final int COMPLETE_ATTEMPTS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final Path directory;
     private final long intervalMillis;
     private final Map<String, Progress> open = new ConcurrentHashMap<>();
+    private final Map<String, String> notCurrent = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private ScheduledExecutorService writer;
 
@@ -113,17 +119,26 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         }
     }
 
-    /** The file was shipped to its end: remembered as complete (one-shot), or forgotten (watch mode moves it). */
-    public void completed(String file, boolean remember) {
+    /**
+     * The file was shipped to its end: its checkpoint says so, and a later run does not send it again. If that
+     * cannot be written, the file stays in {@link #notCurrent()}.
+     */
+    public void completed(String file) throws InterruptedException {
         Progress progress = open.remove(file);
-        if (progress == null) {
-            return;
-        }
-        if (remember) {
+        if (progress != null) {
             progress.complete();
-        } else {
-            delete(Path.of(file));
         }
+    }
+
+    /** The files whose checkpoint on disk is behind what Kafka acknowledged, each with why it could not be written. */
+    public Map<String, String> notCurrent() {
+        return Map.copyOf(notCurrent);
+    }
+
+    /** The file moves away (watch mode) or was replaced: its checkpoint is deleted. */
+    public void forget(Path file) {
+        open.remove(file.toString());
+        delete(file);
     }
 
     /** The file ended without being complete: its checkpoint is written as it stands, for a rerun to resume. */
@@ -156,7 +171,30 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
                 Integer.parseInt(p.getProperty("fingerprint.length")), Boolean.parseBoolean(p.getProperty("complete")));
     }
 
-    private void save(Checkpoint checkpoint) {
+    /**
+     * Writes a checkpoint; a failure (no permission, a full disk) is logged once, when it starts, and the file is
+     * listed in {@link #notCurrent()} until a write succeeds again.
+     *
+     * @return whether it was written
+     */
+    private boolean write(Checkpoint checkpoint) {
+        try {
+            save(checkpoint);
+        } catch (IOException e) {
+            String reason = Sentences.ioProblem(e);
+            if (notCurrent.put(checkpoint.file(), reason) == null) {
+                LOG.warn("Cannot write the checkpoint of {} in {}: {}; trying again every {} ms", checkpoint.file(),
+                        directory, reason, intervalMillis);
+            }
+            return false;
+        }
+        if (notCurrent.remove(checkpoint.file()) != null) {
+            LOG.info("The checkpoint of {} is written again", checkpoint.file());
+        }
+        return true;
+    }
+
+    private void save(Checkpoint checkpoint) throws IOException {
         Properties p = new Properties();
         p.setProperty("file", checkpoint.file());
         p.setProperty("offset", Long.toString(checkpoint.offset()));
@@ -164,25 +202,21 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         p.setProperty("fingerprint", checkpoint.fingerprint());
         p.setProperty("fingerprint.length", Integer.toString(checkpoint.fingerprintLength()));
         p.setProperty("complete", Boolean.toString(checkpoint.complete()));
-        try {
-            Files.createDirectories(directory);
-            Path target = stateFile(Path.of(checkpoint.file()));
-            Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the checkpoint of " + checkpoint.file() + " in " + directory
-                    + ": " + e.getMessage(), e);
+        Files.createDirectories(directory);
+        Path target = stateFile(Path.of(checkpoint.file()));
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");
         }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void delete(Path file) {
+        notCurrent.remove(file.toString());
         try {
             Files.deleteIfExists(stateFile(file));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            LOG.warn("Cannot delete the checkpoint of {} in {}: {}", file, directory, Sentences.ioProblem(e));
         }
     }
 
@@ -227,16 +261,18 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         }
 
         synchronized void saveIfMoved() {
-            if (moved) {
-                save(current);
+            if (moved && write(current)) {
                 moved = false;
             }
         }
 
-        synchronized void complete() {
+        /** Writes the complete checkpoint, trying a few times: the file's lines are all acknowledged by now. */
+        synchronized void complete() throws InterruptedException {
             current = new Checkpoint(current.file(), current.offset(), current.lines(), current.fingerprint(),
                     current.fingerprintLength(), true);
-            save(current);
+            for (int attempt = 1; !write(current) && attempt < COMPLETE_ATTEMPTS; attempt++) {
+                Thread.sleep(intervalMillis);
+            }
         }
     }
 }

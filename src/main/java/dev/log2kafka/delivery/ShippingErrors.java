@@ -5,6 +5,7 @@ import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.FileConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +20,13 @@ public final class ShippingErrors {
 
     private final RunCounters progress;
     private final String topic;
+    private final SourceMode mode;
 
     /** @param topic where the lines were going, for the messages */
-    public ShippingErrors(RunCounters progress, String topic) {
+    public ShippingErrors(RunCounters progress, String topic, SourceMode mode) {
         this.progress = progress;
         this.topic = topic;
+        this.mode = mode;
     }
 
     /** Kafka refused a batch: its lines count as rejected, and the log names the file, the lines and the cause. */
@@ -38,9 +41,10 @@ public final class ShippingErrors {
     public void sourceFailed(Exchange exchange) {
         Exception cause = cause(exchange);
         if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
-            String file = exchange.getIn().getHeader(ShippingSteps.FILE_ABSOLUTE_PATH, SourceMode.STANDARD_INPUT_NAME,
+            String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, SourceMode.STANDARD_INPUT_NAME,
                     String.class);
-            LOG.error("File {} was not shipped: {}", file, Sentences.sentence(cause));
+            LOG.error("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)" : "",
+                    Sentences.sentence(cause));
         }
     }
 

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
-import org.apache.camel.component.file.GenericFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * {@link DeadLetters}.
  */
 public final class ShippingSteps implements LineReader.Listener {
-    /** The header the file consumer puts the file's absolute path in. */
-    public static final String FILE_ABSOLUTE_PATH = "CamelFileAbsolutePath";
 
     private static final Logger LOG = LoggerFactory.getLogger(ShippingSteps.class);
 
@@ -33,47 +35,81 @@ public final class ShippingSteps implements LineReader.Listener {
     private final boolean skipEmptyLines;
     private final int maxLineBytes;
     private final boolean force;
-    private final boolean rememberCompleted;
+    /** The identity (inode) of each file being read, from when it was opened. */
+    private final Map<String, Object> opened = new ConcurrentHashMap<>();
+    /** What was read of each file shipped in this run: its identity and where its last reader ended. */
+    private final Map<String, Read> reads = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     /**
      * @param maxLineBytes longer lines go to the dead letters (Kafka's max.request.size less a record's overhead)
      * @param force        ship files from their beginning even if a checkpoint says they were shipped
-     * @param mode         a run that ends with its input keeps the checkpoint of a completed file; a watcher deletes
-     *                     it, as the file is moved away
      */
     public ShippingSteps(RunCounters progress, Checkpoints checkpoints, DeadLetters deadLetters,
-            boolean skipEmptyLines, int maxLineBytes, boolean force, SourceMode mode) {
+            boolean skipEmptyLines, int maxLineBytes, boolean force) {
         this.progress = progress;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
         this.skipEmptyLines = skipEmptyLines;
         this.maxLineBytes = maxLineBytes;
         this.force = force;
-        this.rememberCompleted = mode.endsWithItsInput();
     }
 
     /** A file as a stream of batches, from its checkpoint on. */
-    public LineReader batches(GenericFile<?> file, int batchSize) throws IOException {
-        Path path = Path.of(file.getAbsoluteFilePath());
+    public LineReader batches(String file, int batchSize) throws IOException {
+        Path path = Path.of(file);
         Checkpoints.Checkpoint start = checkpoints.resume(path);
-        if (force && start.offset() > 0) {
+        // --force sends a file again from its start once per run, not again when it is read on (watch mode)
+        if (force && start.offset() > 0 && !reads.containsKey(file)) {
             start = new Checkpoints.Checkpoint(start.file(), 0, 0, start.fingerprint(), start.fingerprintLength(),
                     false);
         }
         FileChannel channel = FileChannel.open(path);
+        Object identity = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         if (start.complete() && start.offset() == channel.size()) {
             LOG.info("{} was shipped completely before; not sent again (use --force to send it again)", path);
             progress.alreadyShipped();
-        } else if (start.offset() > 0) {
+        } else if (start.offset() > 0 && !reads.containsKey(file)) {
             LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
                     start.lines() + 1, start.offset());
         }
         channel.position(start.offset());
         checkpoints.open(start);
         InputStream in = Channels.newInputStream(channel);
+        opened.put(file, identity);
         return new LineReader(in, path.toString(), start.offset(), start.lines(), batchSize, skipEmptyLines,
                 maxLineBytes, this);
+    }
+
+    /**
+     * Whether the file at this path holds lines that were not shipped: true before it was read, and after it was read
+     * if it grew since (the new lines are read on from the checkpoint) or was replaced by another file (which is read
+     * from its start). Watch mode asks this before a file is moved to .done/.
+     */
+    public boolean unshipped(String file) throws IOException {
+        Read read = reads.get(file);
+        if (read == null) {
+            return true;
+        }
+        Path path = Path.of(file);
+        BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
+        if (!Objects.equals(now.fileKey(), read.identity())) {
+            LOG.warn("{} was replaced while it was shipped; shipping the file now there too", path);
+            checkpoints.forget(path);
+            return true;
+        }
+        if (now.size() > read.endOffset()) {
+            LOG.warn("{} grew by {} bytes while it was shipped; shipping the new lines too", path,
+                    now.size() - read.endOffset());
+            return true;
+        }
+        return false;
+    }
+
+    /** The file is done and moves away (watch mode): its checkpoint and what was read of it are forgotten. */
+    public void forget(String file) {
+        reads.remove(file);
+        checkpoints.forget(Path.of(file));
     }
 
     /** Standard input as a stream of batches; the bytes arrive as they are, like a file's. */
@@ -92,12 +128,16 @@ public final class ShippingSteps implements LineReader.Listener {
      * Called after the split, once every batch of the source is acknowledged: completes its checkpoint, or fails the
      * source if its reader stopped early (Ctrl-C, SIGTERM) so that a half-read file is not counted as done.
      */
-    public void ended(LineReader reader) {
+    public void ended(LineReader reader) throws InterruptedException {
         if (reader.stopped()) {
             checkpoints.abandoned(reader.source());
             throw new StoppedException(reader.source());
         }
-        checkpoints.completed(reader.source(), rememberCompleted);
+        checkpoints.completed(reader.source());
+        Object identity = opened.remove(reader.source());
+        if (identity != null) {
+            reads.put(reader.source(), new Read(identity, reader.offset()));
+        }
     }
 
     /** A source failed: its checkpoint is written as it stands, for a rerun to resume. */
@@ -124,6 +164,10 @@ public final class ShippingSteps implements LineReader.Listener {
     /** From now on, readers end before their next batch: the run is stopping. */
     public void stop() {
         stopping = true;
+    }
+
+    /** A file's identity when it was read, and the offset its reader ended at. */
+    private record Read(Object identity, long endOffset) {
     }
 
     /** Says that a source was not read to its end because the run was stopped. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.FileConstants;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 
@@ -63,7 +64,7 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
-        String file = exchange.getIn().getHeader(ShippingSteps.FILE_ABSOLUTE_PATH, String.class);
+        String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class);
         if (file != null) {
             progress.fileStarted(file, exchange.getIn().getHeader(Exchange.FILE_LENGTH, -1L, Long.class));
         } else {
@@ -74,7 +75,7 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
         boolean failed = exchange.isFailed() || exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null;
-        String file = exchange.getIn().getHeader(ShippingSteps.FILE_ABSOLUTE_PATH, String.class);
+        String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class);
         boolean lastOfBatch;
         if (file != null) {
             if (failed) {

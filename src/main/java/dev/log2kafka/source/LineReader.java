@@ -81,7 +81,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     @Override
     public boolean hasNext() {
         if (next == null && !stopped && listener.stopRequested()) {
-            stopped = true;
+            stopped = !readToTheEnd();
         }
         if (next == null && !stopped) {
             try {
@@ -96,6 +96,21 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             }
         }
         return next != null;
+    }
+
+    /**
+     * Whether every byte there is was read: a file read to its end is complete even if a stop came before the reader
+     * noticed; standard input may always have more.
+     */
+    private boolean readToTheEnd() {
+        if (position < limit || SourceMode.STANDARD_INPUT_NAME.equals(source) && !endOfStream) {
+            return false;
+        }
+        try {
+            return endOfStream || in.available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -259,6 +274,11 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         } else {
             limit += n;
         }
+    }
+
+    /** The offset in the source just after what was read so far. */
+    public long offset() {
+        return offset;
     }
 
     /** The source this reader reads: a file's absolute path, or `-`. */

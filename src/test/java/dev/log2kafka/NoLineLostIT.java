@@ -141,6 +141,42 @@ class NoLineLostIT {
         assertRecordsAre(dir.resolve("gone.log"), records, upTo, (int) checkpoint.lines());
     }
 
+    /** SIGTERM with the broker stalled: the run ends within --stop-timeout, saying so, and a rerun loses nothing. */
+    @Test
+    void sigtermWhileTheBrokerIsStalledEndsTheRunWithinTheStopTimeoutAndARerunLosesNothing() throws Exception {
+        int lineCount = 1_000_000;
+        EduroamLog.write(dir.resolve("stalled.log"), lineCount, 14);
+        Run.clientProperties(dir, broker.bootstrapServers());
+        String topic = Topics.unique("stalled");
+        String[] args = {"--files", dir + "/stalled.log", "--topic", topic, "--state-dir", dir + "/state",
+            "--batch-size", "200", "--stop-timeout", "5"};
+        Process first = Run.jarProcess(dir, args).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("first.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> Topics.endOffsetSum(broker.bootstrapServers(), topic) > 0);
+        broker.stopKeepingData();
+
+        long signalled = System.nanoTime();
+        first.destroy();
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled);
+        String printed = Files.readString(dir.resolve("first.txt"));
+        assertEquals(ExitCode.INTERRUPTED.code(), first.exitValue(), printed);
+        assertTrue(seconds <= 8, "SIGTERM took " + seconds + " s with --stop-timeout 5");
+        assertTrue(printed.contains("Stopped after 5 s without the acknowledgements of the lines in flight"), printed);
+        assertTrue(printed.contains("Processing interrupted: 0 of 1 file(s) shipped completely"), printed);
+        assertTrue(printed.contains("Checkpoints: current"), printed);
+        System.out.printf("SIGTERM with the broker stalled: ended after %d s%n", seconds);
+
+        broker.startAgain();
+        long beforeRerun = Topics.endOffsetSum(broker.bootstrapServers(), topic);
+        Run second = Run.jar(dir, args);
+        assertEquals(0, second.exitCode(), second.out() + second.err());
+        List<byte[]> records = Topics.values(broker.bootstrapServers(), topic);
+        assertRecordsAre(dir.resolve("stalled.log"), records, (int) beforeRerun,
+                lineCount - (records.size() - (int) beforeRerun));
+    }
+
     /**
      * Asserts the topic holds the file's first {@code upTo} lines, then its lines from {@code resumedAt} (counted
      * from 0) to the end, byte for byte.

@@ -85,12 +85,26 @@ record Run(int exitCode, String out, String err) {
         return jar(workingDirectory, null, environment, args);
     }
 
+    /** Runs the packaged jar with these variables as its whole environment, as `env -i` or cron would. */
+    static Run jarInEnvironment(Path workingDirectory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        return jar(workingDirectory, null, environment, true, args);
+    }
+
     private static Run jar(Path workingDirectory, Path input, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
+        return jar(workingDirectory, input, environment, false, args);
+    }
+
+    private static Run jar(Path workingDirectory, Path input, Map<String, String> environment, boolean only,
+            String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("log2kafka-out", ".txt");
         Path err = Files.createTempFile("log2kafka-err", ".txt");
-        ProcessBuilder builder = jarProcess(workingDirectory, args).redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder builder = (only ? launcherProcess(workingDirectory, args) : jarProcess(workingDirectory, args))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (only) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(environment);
         if (input != null) {
             builder.redirectInput(input.toFile());
@@ -101,11 +115,21 @@ record Run(int exitCode, String out, String err) {
             throw new AssertionError("log2kafka did not end within 5 minutes: " + List.of(args));
         }
         try {
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.delete(out);
             Files.delete(err);
         }
+    }
+
+    /** `java -jar log2kafka.jar` exactly, so that its launcher starts the JVM that runs log2kafka. */
+    static ProcessBuilder launcherProcess(Path workingDirectory, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", Path.of(System.getProperty("log2kafka.jar", "target/log2kafka.jar"))
+                .toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workingDirectory.toFile());
     }
 
     /** The command line of the packaged jar, to be started by the caller. */

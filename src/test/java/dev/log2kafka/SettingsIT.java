@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 import dev.log2kafka.cli.ExitCode;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +125,80 @@ class SettingsIT {
         assertEquals(List.of("c1", "c2"),
                 OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic + "-other")));
         assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    /** Each wrong setting ends the run before anything is sent, with one sentence and exit code 2. */
+    @Test
+    void wrongSettingsAreOneSentenceAndExitCodeTwoBeforeAnythingIsSent() throws Exception {
+        String topic = topic("untouched");
+        Files.write(dir.resolve("acks.properties"), List.of("bootstrap.servers=" + BROKER.bootstrapServers(),
+                "acks=0"));
+        Files.write(dir.resolve("linger.properties"), List.of("bootstrap.servers=" + BROKER.bootstrapServers(),
+                "linger.ms=abc"));
+        String file = commandLineFile.toString();
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("--topic", ""), "Setting topic must be a Kafka topic name");
+        cases.put(List.of("--topic", "bad topic"), "Setting topic must be a Kafka topic name");
+        cases.put(List.of("--topic", "t?x=1"), "Setting topic must be a Kafka topic name");
+        cases.put(List.of("--topic", topic, "--batch-size", "2147483647"),
+                "Setting batch-size 2,147,483,647 is more lines than a");
+        cases.put(List.of("--topic", topic, "--kafka-config", "acks.properties"), "The Kafka producer settings in"
+                + " acks.properties are not valid: Must set acks to all in order to use the idempotent producer.");
+        cases.put(List.of("--topic", topic, "--kafka-config", "linger.properties"), "The Kafka producer settings in"
+                + " linger.properties are not valid: Invalid value abc for configuration linger.ms");
+
+        for (Map.Entry<List<String>, String> wrong : cases.entrySet()) {
+            List<String> args = new java.util.ArrayList<>(wrong.getKey());
+            args.addAll(List.of("--files", file));
+            Run run = Run.jar(dir, Map.of(), args.toArray(String[]::new));
+            assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), args + "\n" + run.out() + run.err());
+            String sentence = run.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(sentence.startsWith(wrong.getValue()), args + ": " + sentence);
+            assertTrue(!run.err().contains("\tat "), args + ": a stack trace\n" + run.err());
+        }
+        Run run = Run.jar(dir, Map.of("LOG2KAFKA_WATCH", "maybe"), "--files", file);
+        assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("Setting watch must be true or false (or yes or no), not 'maybe' (from"
+                + " environment variable LOG2KAFKA_WATCH)."), run.err());
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    @Test
+    void yesFromTheEnvironmentTurnsWatchModeOn() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        ProcessBuilder watcher = Run.jarProcess(dir, "--files", incoming + "/*.log", "--topic", topic("watch"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("watch.txt").toFile());
+        watcher.environment().put("LOG2KAFKA_WATCH", "yes");
+        Process process = watcher.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("watch.txt"))
+                    .contains("Shipping new files matching " + incoming + "/*.log"));
+        } finally {
+            process.destroy();
+        }
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), Files.readString(dir.resolve("watch.txt")));
+    }
+
+    /**
+     * A directory with `&`, spaces and braces, and file names in UTF-8, run from an environment as bare as cron's
+     * (C locale):
+     * every line ships, and the names are printed as they are.
+     */
+    @Test
+    void anyDirectoryAndFileNameShipsWhateverTheLocale() throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("a&b c=d ünï {{x}}"));
+        Path file = Files.write(odd.resolve("ßêrvér-日本.log"), List.of("ü 1", "日本 2"));
+        String topic = topic("names");
+        Map<String, String> bare = new java.util.HashMap<>();
+        bare.put("PATH", "/usr/bin:/bin");
+
+        Run run = Run.jarInEnvironment(dir, bare, "--files", odd + "/*.log", "--topic", topic);
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("matching " + odd + "/*.log"), run.out());
+        assertTrue(run.err().contains("Done " + file), run.err());
+        assertEquals(List.of("ü 1", "日本 2"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
     private String topic(String prefix) throws Exception {

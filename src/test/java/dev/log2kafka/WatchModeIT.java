@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The service mode: files dropped into a watched directory are shipped, then moved to .done/ or .failed/. */
 class WatchModeIT {
@@ -220,6 +223,34 @@ class WatchModeIT {
         assertEquals(0, watcher.exitValue(), printed);
         assertTrue(printed.contains("Processing stopped: 1 of 1 file(s) shipped completely"), printed);
         assertEquals(500_000, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    /** A file the watcher cannot read goes to .failed/, and the log says why; the watcher runs as nobody. */
+    @Test
+    void aFileThatCannotBeReadGoesToFailedWithTheReasonLogged() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the jar as nobody");
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("unreadable");
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("client.properties"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setOwner(incoming, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Process watcher = Run.jarProcess(dir, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                "--watch", "--files", incoming + "/*.log", "--topic", topic, "--state-dir", incoming + "/.state")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("watcher.txt").toFile()).start();
+        try {
+            Files.write(dir.resolve("closed.log"), List.of("secret"));
+            Files.setPosixFilePermissions(dir.resolve("closed.log"), PosixFilePermissions.fromString("---------"));
+            Files.move(dir.resolve("closed.log"), incoming.resolve("closed.log"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".failed/closed.log")));
+        } finally {
+            watcher.destroy();
+        }
+        assertTrue(watcher.waitFor(30, TimeUnit.SECONDS));
+        String printed = Files.readString(dir.resolve("watcher.txt"));
+        assertTrue(printed.contains("File " + incoming.resolve("closed.log") + " was not shipped (it goes to"
+                + " .failed/): permission denied"), printed);
+        assertEquals(ExitCode.FAILED.code(), watcher.exitValue(), printed);
     }
 
     private void start(Path incoming, String topic, String... options) throws IOException {

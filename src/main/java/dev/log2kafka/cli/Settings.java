@@ -122,6 +122,8 @@ public final class Settings implements CommandLine.IDefaultValueProvider {
         camel.putAll(resolved);
         camel.setProperty("camel.component.properties.environment-variable-mode", "0");
         camel.setProperty("camel.component.properties.system-properties-mode", "0");
+        // a value is taken as it is: a directory named `{{x}}` is a directory, not a placeholder to resolve
+        camel.setProperty("camel.component.properties.nested-placeholder", "false");
         return camel;
     }
 }

@@ -13,6 +13,7 @@ import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.SpoolNames;
 import org.apache.camel.BindToRegistry;
@@ -26,7 +27,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
- * `routes/`, the beans those routes name (`shipping`, `shippingErrors`, `spool`, `progress`), the checkpoint writer as a
+ * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`), the checkpoint writer as a
  * service of the context, and the Kafka connection on the kafka component.
  */
 final class CamelWiring implements CamelConfiguration {
@@ -34,6 +35,7 @@ final class CamelWiring implements CamelConfiguration {
     private static final String ROUTES = "camel.main.routes-include-pattern";
 
     private final SourceMode mode;
+    private final InputFiles inputFiles;
     private final Path kafkaConfig;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
@@ -47,12 +49,15 @@ final class CamelWiring implements CamelConfiguration {
     private Main main;
 
     /**
+     * @param inputFiles          the files the file consumers take
+     * @param clusterId           the id of the Kafka cluster, which checkpoints belong to with the topic
      * @param bootstrapServers    where the producer connects
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
      * @param broker              the embedded broker, stopped with Camel; null if there is none
      */
-    CamelWiring(Options options, SourceMode mode, RunCounters counters, Path stateDir, String bootstrapServers,
-            Map<String, String> kafkaClientSettings, EmbeddedKafka broker) {
+    CamelWiring(Options options, SourceMode mode, InputFiles inputFiles, RunCounters counters, Path stateDir,
+            String clusterId, String bootstrapServers, Map<String, String> kafkaClientSettings, EmbeddedKafka broker) {
+        this.inputFiles = inputFiles;
         this.mode = mode;
         this.kafkaConfig = options.kafkaConfig();
         this.bootstrapServers = bootstrapServers;
@@ -60,7 +65,7 @@ final class CamelWiring implements CamelConfiguration {
         this.broker = broker;
         this.counters = counters;
         this.progressInterval = options.progressInterval();
-        this.checkpoints = new Checkpoints(stateDir, options.checkpointInterval());
+        this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval());
         this.deadLetters = new DeadLetters(counters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
                 Preflight.maxLineBytes(kafkaClientSettings), options.force());
@@ -113,6 +118,11 @@ final class CamelWiring implements CamelConfiguration {
     @BindToRegistry("shipping")
     public ShippingSteps shipping() {
         return shipping;
+    }
+
+    @BindToRegistry("inputFiles")
+    public InputFiles inputFiles() {
+        return inputFiles;
     }
 
     @BindToRegistry("spool")

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class Preflight {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+    /** What a record of one line takes besides the line, at most: batch header, record framing, rounded up. */
+    private static final int RECORD_OVERHEAD = 128;
     /** A line of eduroam's log in a batch: about 140 bytes, an array header and a reference. */
     private static final long BYTES_PER_LINE_IN_MEMORY = 200;
 
@@ -119,11 +121,17 @@ final class Preflight {
      */
     static int maxLineBytes(Map<String, String> kafka) {
         String maxRequestSize = kafka.getOrDefault("max.request.size", "1048576");
+        int bytes;
         try {
-            return Integer.parseInt(maxRequestSize.trim()) - 128;
+            bytes = Integer.parseInt(maxRequestSize.trim());
         } catch (NumberFormatException e) {
             throw new SettingsException("Kafka properties file: max.request.size must be a number of bytes, not '"
                     + maxRequestSize + "'.");
         }
+        if (bytes <= RECORD_OVERHEAD) {
+            throw new SettingsException("Kafka properties file: max.request.size " + bytes + " leaves no room for a"
+                    + " line: a record takes up to " + RECORD_OVERHEAD + " bytes besides the line itself.");
+        }
+        return bytes - RECORD_OVERHEAD;
     }
 }

@@ -23,6 +23,7 @@ import dev.log2kafka.kafka.KafkaConnectionException;
 import dev.log2kafka.progress.ConsoleProgress;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FilePattern;
+import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.main.Main;
 
@@ -88,9 +89,11 @@ final class ShippingRun implements Callable<ExitCode> {
             Path stateDir = broker != null && options.stateDirIsDefault()
                     ? broker.dataDirectory().resolve("log2kafka-state") : options.stateDir();
             stateLock = StateLock.acquire(stateDir);
-            KafkaConnectionCheck.verify(bootstrap, kafka, Duration.ofSeconds(options.connectTimeout()));
+            String clusterId = KafkaConnectionCheck.verify(bootstrap, kafka,
+                    Duration.ofSeconds(options.connectTimeout()), options.topic());
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
-            wiring = new CamelWiring(options, mode, counters, stateDir, bootstrap, kafka, broker);
+            wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles : null),
+                    counters, stateDir, clusterId, bootstrap, kafka, broker);
             camel = wiring.main(settings.forCamel(routeProperties(options)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
                     : (mode == SourceMode.WATCH ? "new files matching " : files + " file(s) matching ")
@@ -116,8 +119,8 @@ final class ShippingRun implements Callable<ExitCode> {
     }
 
     /**
-     * The settings as the routes read them: every option, and what is computed from them: the mode, --files as the
-     * directory and Ant-style include of the file consumer, and the batches the senders' queue holds.
+     * The settings as the routes read them: every option, and what is computed from them: the mode, the directory of
+     * --files and whether its pattern goes below it, and the batches the senders' queue holds.
      */
     static Map<String, String> routeProperties(Options options) {
         SourceMode mode = options.mode();
@@ -125,7 +128,6 @@ final class ShippingRun implements Callable<ExitCode> {
         Map<String, String> properties = new LinkedHashMap<>(options.asProperties());
         properties.put("log2kafka.mode", mode.id());
         properties.put("log2kafka.directory", pattern.directory().toAbsolutePath().normalize().toString());
-        properties.put("log2kafka.include", pattern.include());
         properties.put("log2kafka.recursive", Boolean.toString(pattern.recursive()));
         properties.put("log2kafka.sender-queue",
                 Integer.toString(Preflight.senderQueue(options.batchSize(), options.senderThreads())));

@@ -18,6 +18,8 @@ import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.cli.Settings;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.FilePattern;
+import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.CamelContext;
@@ -193,8 +195,11 @@ class RoutesTest {
         Routes(Consumer<MockEndpoint> kafkaBehaviour, String... args) throws Exception {
             Settings settings = Settings.load(Path.of(""), Map.of());
             Options options = Options.of(Options.parse(args, settings));
-            CamelWiring wiring = new CamelWiring(options, options.mode(), counters, dir.resolve("state"),
-                    "127.0.0.1:9", Map.of(), null);
+            SourceMode mode = options.mode();
+            FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
+            InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles() : null);
+            CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
+                    "no-cluster", "127.0.0.1:9", Map.of(), null);
             main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options)));
             main.addMainListener(new MainListenerSupport() {
                 @Override

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * state directory, one small properties file per file, written atomically (a new file renamed over the old one). A
  * rerun resumes a file from there. A file is recognised by its path plus a fingerprint of its first bytes; a file
  * whose fingerprint changed, or that is now shorter than its checkpoint, was replaced or truncated and starts over.
+ * A checkpoint belongs to where the lines went, the Kafka cluster (by its id) and the topic: the same file shipped to
+ * another topic, or to a new cluster, has a checkpoint of its own and ships whole.
  */
 public final class Checkpoints extends ServiceSupport implements CamelContextAware {
 
@@ -42,6 +44,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final Path directory;
+    private final String destination;
     private final long intervalMillis;
     private final Map<String, Progress> open = new ConcurrentHashMap<>();
     private final Map<String, String> notCurrent = new ConcurrentHashMap<>();
@@ -49,10 +52,12 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     private ScheduledExecutorService writer;
 
     /**
+     * @param destination    where the lines go: the cluster's id and the topic, as `CLUSTER-ID/TOPIC`
      * @param intervalMillis how often the checkpoints of the files being shipped are written while the service runs
      */
-    public Checkpoints(Path directory, long intervalMillis) {
+    public Checkpoints(Path directory, String destination, long intervalMillis) {
         this.directory = directory;
+        this.destination = destination;
         this.intervalMillis = intervalMillis;
     }
 
@@ -151,8 +156,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
 
     private Path stateFile(Path file) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(file.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((destination + "\n"
+                    + file.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
             return directory.resolve(HexFormat.of().formatHex(hash, 0, 16) + ".checkpoint");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -160,8 +165,13 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     }
 
     public Checkpoint load(Path file) throws IOException {
+        return read(stateFile(file));
+    }
+
+    /** The checkpoint in a file of the state directory, or null if there is none. */
+    public static Checkpoint read(Path stateFile) throws IOException {
         Properties p = new Properties();
-        try (Reader reader = Files.newBufferedReader(stateFile(file), StandardCharsets.UTF_8)) {
+        try (Reader reader = Files.newBufferedReader(stateFile, StandardCharsets.UTF_8)) {
             p.load(reader);
         } catch (NoSuchFileException e) {
             return null;
@@ -197,6 +207,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     private void save(Checkpoint checkpoint) throws IOException {
         Properties p = new Properties();
         p.setProperty("file", checkpoint.file());
+        p.setProperty("destination", destination);
         p.setProperty("offset", Long.toString(checkpoint.offset()));
         p.setProperty("lines", Long.toString(checkpoint.lines()));
         p.setProperty("fingerprint", checkpoint.fingerprint());

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +24,20 @@ import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.SettingsException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the Kafka cluster to describe itself, with the producer's own connection settings, before anything is shipped:
@@ -36,6 +45,8 @@ import org.apache.kafka.common.utils.Utils;
  * where the producer would wait for max.block.ms (60 s) or delivery.timeout.ms (120 s) and say less.
  */
 public final class KafkaConnectionCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectionCheck.class);
 
     private KafkaConnectionCheck() {
     }
@@ -48,6 +59,19 @@ public final class KafkaConnectionCheck {
      * @throws SettingsException        if the settings are not valid Kafka client settings
      */
     public static void verify(String bootstrapServers, Map<String, String> clientSettings, Duration timeout) {
+        verify(bootstrapServers, clientSettings, timeout, null);
+    }
+
+    /**
+     * As {@link #verify(String, Map, Duration)}, and checks that the topic exists or will be created on the first
+     * record.
+     *
+     * @param topic where the lines go; null to leave it unchecked
+     * @return the cluster's id, which checkpoints are kept for
+     * @throws SettingsException if the topic does not exist and the cluster does not create topics
+     */
+    public static String verify(String bootstrapServers, Map<String, String> clientSettings, Duration timeout,
+            String topic) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> reachable = reachable(bootstrapServers, deadline);
         String servers = String.join(", ", reachable);
@@ -78,8 +102,13 @@ public final class KafkaConnectionCheck {
                             .replaceFirst("\\.$", "") + ".");
         }
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs)).nodes()
-                    .get(remainingMs + 1000L, TimeUnit.MILLISECONDS);
+            DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs));
+            Collection<Node> nodes = cluster.nodes().get(remainingMs + 1000L, TimeUnit.MILLISECONDS);
+            String clusterId = cluster.clusterId().get(remainingMs + 1000L, TimeUnit.MILLISECONDS);
+            if (topic != null) {
+                checkTopic(admin, topic, nodes, servers, remainingMs);
+            }
+            return clusterId;
         } catch (ExecutionException e) {
             throw failure(e.getCause(), servers, clientSettings, timeout);
         } catch (TimeoutException e) {
@@ -90,6 +119,40 @@ public final class KafkaConnectionCheck {
         } finally {
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * A topic that does not exist is created by the first record only if the cluster creates topics
+     * (auto.create.topics.enable, true by default, usually false in production); else every send would wait for it.
+     */
+    private static void checkTopic(Admin admin, String topic, Collection<Node> nodes, String servers, int timeoutMs)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
+            return;
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw e;
+            }
+        }
+        Boolean createsTopics = null;
+        if (!nodes.isEmpty()) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+            try {
+                Config config = admin.describeConfigs(List.of(broker)).all()
+                        .get(timeoutMs + 1000L, TimeUnit.MILLISECONDS).get(broker);
+                ConfigEntry entry = config.get("auto.create.topics.enable");
+                createsTopics = entry == null || entry.value() == null ? null : Boolean.valueOf(entry.value());
+            } catch (ExecutionException e) {
+                // not allowed to read the broker's settings: the first record tells
+            }
+        }
+        if (Boolean.FALSE.equals(createsTopics)) {
+            throw new SettingsException("Topic " + topic + " does not exist at " + servers + ", and the cluster does"
+                    + " not create topics (auto.create.topics.enable=false); create it first, or ship to a topic that"
+                    + " exists.");
+        }
+        LOG.info("Topic {} does not exist at {} yet; the first record creates it", topic, servers);
     }
 
     /**

@@ -1,0 +1,126 @@
+package dev.log2kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.log2kafka.cli.ExitCode;
+import dev.log2kafka.kafka.EmbeddedKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a hostile-but-realistic operator tries: each ends with the lines shipped, or one sentence and an exit code. */
+class HardeningIT {
+
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
+
+    @TempDir
+    Path dir;
+
+    /** The usual production setting: the cluster does not create topics. The check before the run names it. */
+    @Test
+    void aTopicThatDoesNotExistOnAClusterThatCreatesNoneIsNamedBeforeAnythingIsRead() throws Exception {
+        EmbeddedKafka strict = new EmbeddedKafka(Map.of("auto.create.topics.enable", "false"), List.of());
+        strict.start();
+        try {
+            Files.write(dir.resolve("a.log"), List.of("a"));
+            Run.clientProperties(dir, strict.bootstrapServers());
+            long start = System.nanoTime();
+
+            Run run = Run.jar(dir, "--files", dir + "/a.log", "--topic", "missing", "--connect-timeout", "10");
+
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("Topic missing does not exist at " + strict.bootstrapServers()
+                    + ", and the cluster does not create topics (auto.create.topics.enable=false)"), run.err());
+            assertTrue(seconds < 30, "took " + seconds + " s");
+            assertFalse(run.out().contains("Shipping 1 file"), run.out());
+        } finally {
+            strict.stop();
+        }
+    }
+
+    /** A checkpoint belongs to its cluster and topic: another of either ships the file whole. */
+    @Test
+    void aFileShippedOnceShipsWholeToAnotherTopicOrANewClusterWithTheSameStateDirectory() throws Exception {
+        Files.write(dir.resolve("a.log"), List.of("1", "2", "3"));
+        String topic = Topics.unique("first");
+        String other = Topics.unique("other");
+        EmbeddedKafka newCluster = new EmbeddedKafka();
+        newCluster.start();
+        try {
+            Run first = ship(BROKER.bootstrapServers(), topic);
+            Run again = ship(BROKER.bootstrapServers(), topic);
+            Run otherTopic = ship(BROKER.bootstrapServers(), other);
+            Run otherCluster = ship(newCluster.bootstrapServers(), topic);
+
+            for (Run run : List.of(first, again, otherTopic, otherCluster)) {
+                assertEquals(0, run.exitCode(), run.out() + run.err());
+            }
+            assertTrue(again.err().contains("was shipped completely before"), again.err());
+            assertEquals(3, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+            assertEquals(3, Topics.endOffsetSum(BROKER.bootstrapServers(), other));
+            assertEquals(3, Topics.endOffsetSum(newCluster.bootstrapServers(), topic));
+        } finally {
+            newCluster.stop();
+        }
+    }
+
+    /** `**` over a link loop, a second path into a directory, a named pipe: each file once, no hang. */
+    @Test
+    void linkLoopsAliasesAndPipesShipEachRegularFileOnce() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("logs/real"));
+        Files.write(real.resolve("x.log"), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"));
+        Files.createSymbolicLink(dir.resolve("logs/alias"), real);
+        Files.createSymbolicLink(real.resolve("loop"), dir.resolve("logs"));
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("logs/pipe.log").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String topic = Topics.unique("links");
+
+        Run run = Run.jar(dir, "--files", dir + "/logs/**/*.log", "--topic", topic);
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("Shipping 1 file(s)"), run.out());
+        assertTrue(run.err().contains("Skipping " + dir.resolve("logs/pipe.log") + ": it is not a regular file"),
+                run.err());
+        assertEquals(10, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    /** The check before the run and the file consumer use one matcher: braces match for both. */
+    @Test
+    void aPatternWithBracesShipsWhatItMatches() throws Exception {
+        Files.write(dir.resolve("x1.log"), List.of("x1"));
+        Files.write(dir.resolve("x3.log"), List.of("x3"));
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String topic = Topics.unique("braces");
+
+        Run run = Run.jar(dir, "--files", dir + "/x{1,2}.log", "--topic", topic);
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of("x1"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+    }
+
+    @Test
+    void aMaxRequestSizeThatLeavesNoRoomForALineIsRefused() throws Exception {
+        Files.write(dir.resolve("a.log"), List.of("a"));
+        Run.clientProperties(dir, BROKER.bootstrapServers(), "max.request.size=100");
+
+        Run run = Run.jar(dir, "--files", dir + "/a.log", "--topic", Topics.unique("small"));
+
+        assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("max.request.size 100 leaves no room for a line"), run.err());
+    }
+
+    private Run ship(String bootstrap, String topic) throws Exception {
+        Run.clientProperties(dir, bootstrap);
+        return Run.jar(dir, "--files", dir + "/a.log", "--topic", topic, "--state-dir", dir + "/state");
+    }
+}

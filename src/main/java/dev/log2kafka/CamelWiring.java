@@ -8,6 +8,7 @@ import java.util.Properties;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.delivery.Checkpoints;
 import dev.log2kafka.delivery.DeadLetters;
+import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.delivery.ShippingErrors;
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.kafka.EmbeddedKafka;
@@ -51,12 +52,14 @@ final class CamelWiring implements CamelConfiguration {
     /**
      * @param inputFiles          the files the file consumers take
      * @param clusterId           the id of the Kafka cluster, which checkpoints belong to with the topic
+     * @param lineLimit           longer lines go to the dead letters
      * @param bootstrapServers    where the producer connects
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
      * @param broker              the embedded broker, stopped with Camel; null if there is none
      */
     CamelWiring(Options options, SourceMode mode, InputFiles inputFiles, RunCounters counters, Path stateDir,
-            String clusterId, String bootstrapServers, Map<String, String> kafkaClientSettings, EmbeddedKafka broker) {
+            String clusterId, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
+            EmbeddedKafka broker) {
         this.inputFiles = inputFiles;
         this.mode = mode;
         this.kafkaConfig = options.kafkaConfig();
@@ -68,7 +71,7 @@ final class CamelWiring implements CamelConfiguration {
         this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval());
         this.deadLetters = new DeadLetters(counters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
-                Preflight.maxLineBytes(kafkaClientSettings), options.force());
+                lineLimit, options.force());
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
     }
 

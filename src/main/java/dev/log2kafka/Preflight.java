@@ -13,7 +13,9 @@ import java.util.Properties;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.SettingsException;
+import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.kafka.KafkaClientSettings;
+import dev.log2kafka.kafka.KafkaConnectionCheck;
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -113,6 +115,21 @@ final class Preflight {
                     + " (LOG2KAFKA_JAVA_OPTS=\"-Xms2g -Xmx2g\").", batchSize, heap >> 20, lines));
         }
         return (int) Math.max(1, lines / batchSize - senderThreads);
+    }
+
+    /**
+     * The longest line Kafka takes, and the setting that says so: the producer's max.request.size, or the topic's
+     * max.message.bytes if that is smaller. A longer line goes to the dead letters instead of failing its batch
+     * (and so its file, again at every rerun). Lines are measured before compression, so a long line that would
+     * compress under the topic's limit is a dead letter too.
+     */
+    static LineLimit lineLimit(Map<String, String> kafka, KafkaConnectionCheck.Cluster cluster, String topic) {
+        int request = maxLineBytes(kafka);
+        Integer message = cluster.maxMessageBytes();
+        if (message != null && message - RECORD_OVERHEAD < request) {
+            return new LineLimit(Math.max(1, message - RECORD_OVERHEAD), "max.message.bytes of topic " + topic);
+        }
+        return new LineLimit(request, "max.request.size");
     }
 
     /**

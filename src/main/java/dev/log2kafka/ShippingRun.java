@@ -89,11 +89,12 @@ final class ShippingRun implements Callable<ExitCode> {
             Path stateDir = broker != null && options.stateDirIsDefault()
                     ? broker.dataDirectory().resolve("log2kafka-state") : options.stateDir();
             stateLock = StateLock.acquire(stateDir);
-            String clusterId = KafkaConnectionCheck.verify(bootstrap, kafka,
+            KafkaConnectionCheck.Cluster cluster = KafkaConnectionCheck.verify(bootstrap, kafka,
                     Duration.ofSeconds(options.connectTimeout()), options.topic());
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
             wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles : null),
-                    counters, stateDir, clusterId, bootstrap, kafka, broker);
+                    counters, stateDir, cluster.id(), Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
+                    kafka, broker);
             camel = wiring.main(settings.forCamel(routeProperties(options)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
                     : (mode == SourceMode.WATCH ? "new files matching " : files + " file(s) matching ")

@@ -108,6 +108,42 @@ class HardeningIT {
         assertEquals(List.of("x1"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
+    /**
+     * A line longer than the topic takes (max.message.bytes 2000, the producer's max.request.size still 1 MB) goes
+     * to the dead letters like a line over max.request.size; the rest of the file ships, and a rerun sends nothing.
+     */
+    @Test
+    void aLineTooLongForTheTopicGoesToTheDeadLettersAndTheFileCompletes() throws Exception {
+        String topic = Topics.unique("small-records");
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2000"));
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5_000; i++) {
+            lines.add(i == 2_500 ? incompressible(3_000) : "line " + i);
+        }
+        Files.write(dir.resolve("a.log"), lines);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String[] args = {"--files", dir + "/a.log", "--topic", topic, "--state-dir", dir + "/state"};
+
+        Run run = Run.jar(dir, args);
+        Run rerun = Run.jar(dir, args);
+
+        assertEquals(ExitCode.DEAD_LETTERS.code(), run.exitCode(), run.out() + run.err());
+        assertEquals(4_999, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+        String dead = Files.readString(dir.resolve("log2kafka-dead-letters.tsv"));
+        assertTrue(dead.startsWith(dir.resolve("a.log") + "\t2500\tline of 4000 bytes is longer than the 1872 bytes"
+                + " Kafka takes (max.message.bytes of topic " + topic + ")\t"), dead);
+        assertEquals(0, rerun.exitCode(), rerun.out() + rerun.err());
+        assertTrue(rerun.err().contains("was shipped completely before"), rerun.err());
+        assertEquals(4_999, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    /** Random Base64 of about {@code bytes} characters: compression cannot shrink it. */
+    private static String incompressible(int bytes) {
+        byte[] noise = new byte[bytes];
+        new java.util.Random(7).nextBytes(noise);
+        return java.util.Base64.getEncoder().encodeToString(noise);
+    }
+
     @Test
     void aMaxRequestSizeThatLeavesNoRoomForALineIsRefused() throws Exception {
         Files.write(dir.resolve("a.log"), List.of("a"));

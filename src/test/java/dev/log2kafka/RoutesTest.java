@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.cli.Settings;
+import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.InputFiles;
@@ -199,7 +200,7 @@ class RoutesTest {
             FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
             InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles() : null);
             CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
-                    "no-cluster", "127.0.0.1:9", Map.of(), null);
+                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null);
             main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options)));
             main.addMainListener(new MainListenerSupport() {
                 @Override

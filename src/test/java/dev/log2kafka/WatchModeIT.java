@@ -75,41 +75,23 @@ class WatchModeIT {
     }
 
     @Test
-    void aFileTheBrokerRefusesGoesToFailedWithTheReasonLoggedAndTheNextFileIsShipped() throws Exception {
+    void aFileTheBrokerRefusesGoesToFailedWithTheReasonLogged() throws Exception {
         Path incoming = Files.createDirectories(dir.resolve("incoming"));
         String topic = Topics.unique("refused");
-        // The producer would send these lines; the broker refuses records over 1,000 bytes on this topic.
-        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "1000"));
+        // The producer sends these lines; a compacted topic refuses every record without a key.
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("cleanup.policy", "compact"));
         start(incoming, topic);
 
-        Files.write(incoming.resolve("too-big.log"), incompressibleLines(2, 3_000));
-        Path failed = incoming.resolve(".failed/too-big.log");
+        Files.write(incoming.resolve("refused.log"), List.of("one", "two"));
+        Path failed = incoming.resolve(".failed/refused.log");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failed));
 
-        Files.writeString(incoming.resolve("fine.log"), "fine\n");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/fine.log")));
-
         Run run = stop();
-        assertTrue(run.err().contains("File " + incoming.resolve("too-big.log") + " lines 1-2 were not sent to topic "
+        assertTrue(run.err().contains("File " + incoming.resolve("refused.log") + " lines 1-2 were not sent to topic "
                 + topic + ": "), run.err());
-        assertTrue(run.err().contains("larger than the max message size"), run.err());
-        assertTrue(run.out().contains("Files: 2 (1 done, 1 failed)"), run.out());
-        assertEquals(List.of("fine"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
-    }
-
-    /**
-     * Lines of about {@code bytes} random Base64 characters each, so that compression cannot shrink them under a
-     * topic's max.message.bytes.
-     */
-    static List<String> incompressibleLines(int count, int bytes) {
-        java.util.Random random = new java.util.Random(7);
-        List<String> lines = new java.util.ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            byte[] noise = new byte[bytes * 3 / 4];
-            random.nextBytes(noise);
-            lines.add(java.util.Base64.getEncoder().encodeToString(noise));
-        }
-        return lines;
+        assertTrue(run.err().contains("Compacted topic cannot accept message without key"), run.err());
+        assertTrue(run.out().contains("Files: 1 (0 done, 1 failed)"), run.out());
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class ShippingSteps implements LineReader.Listener {
     private final Checkpoints checkpoints;
     private final DeadLetters deadLetters;
     private final boolean skipEmptyLines;
-    private final int maxLineBytes;
+    private final LineLimit lineLimit;
     private final boolean force;
     /** The identity (inode) of each file being read, from when it was opened. */
     private final Map<String, Object> opened = new ConcurrentHashMap<>();
@@ -42,16 +42,16 @@ public final class ShippingSteps implements LineReader.Listener {
     private volatile boolean stopping;
 
     /**
-     * @param maxLineBytes longer lines go to the dead letters (Kafka's max.request.size less a record's overhead)
+     * @param lineLimit    longer lines go to the dead letters
      * @param force        ship files from their beginning even if a checkpoint says they were shipped
      */
     public ShippingSteps(RunCounters progress, Checkpoints checkpoints, DeadLetters deadLetters,
-            boolean skipEmptyLines, int maxLineBytes, boolean force) {
+            boolean skipEmptyLines, LineLimit lineLimit, boolean force) {
         this.progress = progress;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
         this.skipEmptyLines = skipEmptyLines;
-        this.maxLineBytes = maxLineBytes;
+        this.lineLimit = lineLimit;
         this.force = force;
     }
 
@@ -78,7 +78,7 @@ public final class ShippingSteps implements LineReader.Listener {
         InputStream in = Channels.newInputStream(channel);
         opened.put(file, identity);
         return new LineReader(in, path.toString(), start.offset(), start.lines(), batchSize, skipEmptyLines,
-                maxLineBytes, this);
+                lineLimit.bytes(), this);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class ShippingSteps implements LineReader.Listener {
     /** Standard input as a stream of batches; the bytes arrive as they are, like a file's. */
     public LineReader standardInput(int batchSize) {
         return new LineReader(System.in, SourceMode.STANDARD_INPUT_NAME, 0, 0, batchSize, skipEmptyLines,
-                maxLineBytes, this);
+                lineLimit.bytes(), this);
     }
 
     /** Called after the kafka endpoint: every record of the batch was acknowledged. */
@@ -152,8 +152,8 @@ public final class ShippingSteps implements LineReader.Listener {
 
     @Override
     public void tooLong(String source, long lineNumber, long length, InputStream line) {
-        deadLetters.send(source, lineNumber, "line of " + length + " bytes is longer than the " + maxLineBytes
-                + " bytes Kafka takes (max.request.size)", line);
+        deadLetters.send(source, lineNumber, "line of " + length + " bytes is longer than the " + lineLimit.bytes()
+                + " bytes Kafka takes (" + lineLimit.setting() + ")", line);
     }
 
     @Override

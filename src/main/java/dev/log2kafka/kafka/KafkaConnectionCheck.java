@@ -67,10 +67,10 @@ public final class KafkaConnectionCheck {
      * record.
      *
      * @param topic where the lines go; null to leave it unchecked
-     * @return the cluster's id, which checkpoints are kept for
+     * @return what the cluster says of itself and the topic
      * @throws SettingsException if the topic does not exist and the cluster does not create topics
      */
-    public static String verify(String bootstrapServers, Map<String, String> clientSettings, Duration timeout,
+    public static Cluster verify(String bootstrapServers, Map<String, String> clientSettings, Duration timeout,
             String topic) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> reachable = reachable(bootstrapServers, deadline);
@@ -105,10 +105,8 @@ public final class KafkaConnectionCheck {
             DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs));
             Collection<Node> nodes = cluster.nodes().get(remainingMs + 1000L, TimeUnit.MILLISECONDS);
             String clusterId = cluster.clusterId().get(remainingMs + 1000L, TimeUnit.MILLISECONDS);
-            if (topic != null) {
-                checkTopic(admin, topic, nodes, servers, remainingMs);
-            }
-            return clusterId;
+            Integer maxMessageBytes = topic == null ? null : checkTopic(admin, topic, nodes, servers, remainingMs);
+            return new Cluster(clusterId, maxMessageBytes);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), servers, clientSettings, timeout);
         } catch (TimeoutException e) {
@@ -125,34 +123,59 @@ public final class KafkaConnectionCheck {
      * A topic that does not exist is created by the first record only if the cluster creates topics
      * (auto.create.topics.enable, true by default, usually false in production); else every send would wait for it.
      */
-    private static void checkTopic(Admin admin, String topic, Collection<Node> nodes, String servers, int timeoutMs)
-            throws ExecutionException, InterruptedException, TimeoutException {
+    private static Integer checkTopic(Admin admin, String topic, Collection<Node> nodes, String servers,
+            int timeoutMs) throws ExecutionException, InterruptedException, TimeoutException {
         try {
             admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
-            return;
+            return asInteger(setting(admin, new ConfigResource(ConfigResource.Type.TOPIC, topic), "max.message.bytes",
+                    timeoutMs));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                 throw e;
             }
         }
-        Boolean createsTopics = null;
-        if (!nodes.isEmpty()) {
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-            try {
-                Config config = admin.describeConfigs(List.of(broker)).all()
-                        .get(timeoutMs + 1000L, TimeUnit.MILLISECONDS).get(broker);
-                ConfigEntry entry = config.get("auto.create.topics.enable");
-                createsTopics = entry == null || entry.value() == null ? null : Boolean.valueOf(entry.value());
-            } catch (ExecutionException e) {
-                // not allowed to read the broker's settings: the first record tells
-            }
-        }
-        if (Boolean.FALSE.equals(createsTopics)) {
+        ConfigResource broker = nodes.isEmpty() ? null
+                : new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+        String createsTopics = broker == null ? null : setting(admin, broker, "auto.create.topics.enable", timeoutMs);
+        if ("false".equals(createsTopics)) {
             throw new SettingsException("Topic " + topic + " does not exist at " + servers + ", and the cluster does"
                     + " not create topics (auto.create.topics.enable=false); create it first, or ship to a topic that"
                     + " exists.");
         }
         LOG.info("Topic {} does not exist at {} yet; the first record creates it", topic, servers);
+        // a topic the cluster creates takes the broker's default
+        return broker == null ? null : asInteger(setting(admin, broker, "message.max.bytes", timeoutMs));
+    }
+
+    /** A broker's or topic's setting, or null if this user may not read it. */
+    private static String setting(Admin admin, ConfigResource resource, String name, int timeoutMs)
+            throws InterruptedException, TimeoutException {
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all()
+                    .get(timeoutMs + 1000L, TimeUnit.MILLISECONDS).get(resource);
+            ConfigEntry entry = config == null ? null : config.get(name);
+            return entry == null ? null : entry.value();
+        } catch (ExecutionException e) {
+            return null;
+        }
+    }
+
+    private static Integer asInteger(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What the connection check learnt.
+     *
+     * @param id              the cluster's id
+     * @param maxMessageBytes the largest record batch the topic takes (max.message.bytes, or the broker's
+     *                        message.max.bytes for a topic it will create); null if unknown
+     */
+    public record Cluster(String id, Integer maxMessageBytes) {
     }
 
     /**

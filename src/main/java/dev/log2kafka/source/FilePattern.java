@@ -68,7 +68,7 @@ public final class FilePattern {
         return directory;
     }
 
-    /** The Ant-style include relative to {@link #directory()}, as Camel's `antInclude` takes it. */
+    /** The pattern below {@link #directory()}, such as `*.log`. */
     public String include() {
         return include;
     }

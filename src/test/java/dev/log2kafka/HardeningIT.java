@@ -144,6 +144,40 @@ class HardeningIT {
         return java.util.Base64.getEncoder().encodeToString(noise);
     }
 
+    /**
+     * A spool of small files: files overlap (bench/small-files.sh has the speed), every line arrives once, each
+     * file's lines in order, and each file counts as done.
+     */
+    @Test
+    void manySmallFilesShipEveryLineOnceWithEachFileInOrder() throws Exception {
+        Path spool = Files.createDirectories(dir.resolve("spool"));
+        int files = 2_000;
+        for (int f = 0; f < files; f++) {
+            List<String> lines = new java.util.ArrayList<>();
+            for (int n = 0; n < 10; n++) {
+                lines.add(String.format("file %04d line %d", f, n));
+            }
+            Files.write(spool.resolve(String.format("part-%04d.log", f)), lines);
+        }
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String topic = Topics.unique("small-files");
+
+        Run run = Run.jar(dir, "--files", spool + "/*.log", "--topic", topic);
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("Files: 2,000 (2,000 done, 0 failed)"), run.out());
+        List<String> records = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        assertEquals(files * 10, records.size());
+        Map<String, Integer> next = new java.util.HashMap<>();
+        for (String record : records) {
+            String file = record.substring(0, 9);
+            int line = Integer.parseInt(record.substring(record.lastIndexOf(' ') + 1));
+            assertEquals(next.getOrDefault(file, 0), line, "out of order: " + record);
+            next.put(file, line + 1);
+        }
+        assertEquals(files, next.size());
+    }
+
     @Test
     void aMaxRequestSizeThatLeavesNoRoomForALineIsRefused() throws Exception {
         Files.write(dir.resolve("a.log"), List.of("a"));

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.source.SourceMode;
@@ -25,6 +26,8 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
     private final long intervalMillis;
     private final Runnable whenAllDone;
     private final Set<String> runningRoutes = ConcurrentHashMap.newKeySet();
+    /** Files of the run's one poll that ended (one-shot); a watcher does not end by itself. */
+    private final AtomicInteger endedOfPoll = new AtomicInteger();
     private ScheduledExecutorService ticker;
 
     /**
@@ -82,7 +85,9 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
                 shipping.failed(file);
             }
             progress.fileEnded(file, !failed);
-            lastOfBatch = exchange.getProperty(Exchange.BATCH_COMPLETE, false, Boolean.class);
+            // files overlap (one-shot), so they may end in another order than they started: count them
+            lastOfBatch = endedOfPoll.incrementAndGet() == exchange.getProperty(Exchange.BATCH_SIZE, 1,
+                    Integer.class);
         } else {
             // standard input: one exchange for the whole stream
             progress.fileEnded(SourceMode.STANDARD_INPUT_NAME, !failed);

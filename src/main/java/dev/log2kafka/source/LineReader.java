@@ -26,6 +26,7 @@ import java.util.NoSuchElementException;
 public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     static final int BUFFER_SIZE = 256 * 1024;
+    private static final int SMALL_BUFFER_SIZE = 8 * 1024;
     /** What {@link #readLine} returns for a line it handed to the listener as too long. */
     private static final byte[] TOO_LONG = new byte[0];
 
@@ -52,7 +53,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private final int maxLineBytes;
     private final Listener listener;
 
-    private byte[] buffer = new byte[BUFFER_SIZE];
+    private byte[] buffer;
     private int position;
     private int limit;
     private boolean endOfStream;
@@ -76,6 +77,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         this.skipEmptyLines = skipEmptyLines;
         this.maxLineBytes = maxLineBytes;
         this.listener = listener;
+        this.buffer = new byte[initialBufferSize(in, source)];
     }
 
     @Override
@@ -96,6 +98,21 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             }
         }
         return next != null;
+    }
+
+    /**
+     * The read buffer: {@link #BUFFER_SIZE}, or less for a small file, so that many small files in flight at once
+     * do not each hold a quarter of a megabyte. It grows while a long line fills it.
+     */
+    private static int initialBufferSize(InputStream in, String source) {
+        if (SourceMode.STANDARD_INPUT_NAME.equals(source)) {
+            return BUFFER_SIZE;
+        }
+        try {
+            return (int) Math.max(SMALL_BUFFER_SIZE, Math.min(BUFFER_SIZE, in.available() + 1L));
+        } catch (IOException e) {
+            return BUFFER_SIZE;
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ final class ShippingRun implements Callable<ExitCode> {
      */
     @Override
     public ExitCode call() throws Exception {
-        FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
+        FilePattern pattern = options.pattern();
         Preflight.senderQueue(options.batchSize(), options.senderThreads());
         List<Path> inputFiles = Preflight.inputFiles(pattern, mode);
         for (Path file : inputFiles) {
@@ -126,7 +126,7 @@ final class ShippingRun implements Callable<ExitCode> {
      */
     static Map<String, String> routeProperties(Options options) {
         SourceMode mode = options.mode();
-        FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
+        FilePattern pattern = options.pattern();
         Map<String, String> properties = new LinkedHashMap<>(options.asProperties());
         properties.put("log2kafka.mode", mode.id());
         properties.put("log2kafka.directory", pattern.directory().toAbsolutePath().normalize().toString());

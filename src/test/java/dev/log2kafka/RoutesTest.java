@@ -197,7 +197,7 @@ class RoutesTest {
             Settings settings = Settings.load(Path.of(""), Map.of());
             Options options = Options.of(Options.parse(args, settings));
             SourceMode mode = options.mode();
-            FilePattern pattern = FilePattern.parse(mode == SourceMode.STANDARD_INPUT ? "./-" : options.files());
+            FilePattern pattern = options.pattern();
             InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles() : null);
             CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
                     "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.SourceMode;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -180,6 +181,11 @@ public final class Options {
             return SourceMode.STANDARD_INPUT;
         }
         return watch ? SourceMode.WATCH : SourceMode.ONE_SHOT;
+    }
+
+    /** --files as a pattern; standard input has none to walk, so it reads as a name in the working directory. */
+    public FilePattern pattern() {
+        return FilePattern.parse(mode() == SourceMode.STANDARD_INPUT ? "./-" : files);
     }
 
     /** Every option as the `log2kafka.*` property the routes read, with its resolved value. */

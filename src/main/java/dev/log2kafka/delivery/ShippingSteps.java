@@ -1,5 +1,7 @@
 package dev.log2kafka.delivery;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -15,6 +17,7 @@ import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
+import dev.log2kafka.source.StandardInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class ShippingSteps implements LineReader.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShippingSteps.class);
+    /** How long live input may pause before the lines read so far are sent without a full batch. */
+    static final long PAUSE_MILLIS = 100;
 
     private final RunCounters progress;
     private final Checkpoints checkpoints;
@@ -112,10 +117,14 @@ public final class ShippingSteps implements LineReader.Listener {
         checkpoints.forget(Path.of(file));
     }
 
-    /** Standard input as a stream of batches; the bytes arrive as they are, like a file's. */
+    /**
+     * Standard input as a stream of batches; the bytes arrive as they are, like a file's. When the writer pauses
+     * (`tail -F app.log | ...`), the lines read so far leave within {@value #PAUSE_MILLIS} ms instead of waiting for
+     * a full batch, and a stop ends a read that waits.
+     */
     public LineReader standardInput(int batchSize) {
-        return new LineReader(System.in, SourceMode.STANDARD_INPUT_NAME, 0, 0, batchSize, skipEmptyLines,
-                lineLimit.bytes(), this);
+        return new LineReader(new StandardInput(new FileInputStream(FileDescriptor.in), this::stopRequested), SourceMode.STANDARD_INPUT_NAME, 0, 0,
+                batchSize, skipEmptyLines, lineLimit.bytes(), this).handOutAfterPause(PAUSE_MILLIS);
     }
 
     /** Called after the kafka endpoint: every record of the batch was acknowledged. */

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -29,6 +30,8 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private static final int SMALL_BUFFER_SIZE = 8 * 1024;
     /** What {@link #readLine} returns for a line it handed to the listener as too long. */
     private static final byte[] TOO_LONG = new byte[0];
+    /** What {@link #readLine} returns when the input paused with lines in the batch: the batch is handed out. */
+    private static final byte[] PAUSED = new byte[0];
 
     /** Told what the reader reads; called on the reading thread. */
     public interface Listener {
@@ -61,6 +64,12 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private long lineNumber;
     private LineBatch next;
     private boolean stopped;
+    /** A read that waited for input was ended by a stop request. */
+    private boolean interrupted;
+    /** How long input may pause before a partial batch is handed out; -1: batches are always full but the last. */
+    private long pauseMillis = -1;
+    /** The last batch was handed out because the input paused. */
+    private boolean paused;
 
     /**
      * @param in          the bytes from {@code startOffset} on
@@ -80,14 +89,37 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         this.buffer = new byte[initialBufferSize(in, source)];
     }
 
+    /**
+     * Live input (standard input): once no byte arrives for {@code millis} while lines wait in a batch, the batch is
+     * handed out as it is, so that lines written before a pause are not held back until more come.
+     */
+    public LineReader handOutAfterPause(long millis) {
+        this.pauseMillis = millis;
+        return this;
+    }
+
+    /**
+     * Whether there is a batch. After a batch handed out because the input paused, the answer is yes without reading:
+     * the Split asks before it sends the batch it holds, and must not wait for the next one to do so; {@link #next()}
+     * then waits for it, and hands out an empty batch if the input ends instead.
+     */
     @Override
     public boolean hasNext() {
-        if (next == null && !stopped && listener.stopRequested()) {
+        if (next == null && !paused) {
+            fetch();
+        }
+        return next != null || paused;
+    }
+
+    private void fetch() {
+        // standard input ends by itself on a stop, once it has handed out what it read (StandardInput)
+        if (next == null && !stopped && !(in instanceof StandardInput) && listener.stopRequested()) {
             stopped = !readToTheEnd();
         }
         if (next == null && !stopped) {
             try {
                 next = readBatch();
+                stopped = next == null && interrupted;
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read " + source + ": " + e.getMessage(), e);
             } catch (OutOfMemoryError e) {
@@ -97,7 +129,6 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                         + " lines; give log2kafka a larger heap (LOG2KAFKA_JAVA_OPTS=-Xmx...)", e);
             }
         }
-        return next != null;
     }
 
     /**
@@ -115,12 +146,9 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         }
     }
 
-    /**
-     * Whether every byte there is was read: a file read to its end is complete even if a stop came before the reader
-     * noticed; standard input may always have more.
-     */
+    /** Whether every byte there is was read: a file read to its end is complete even if a stop came before the reader noticed. */
     private boolean readToTheEnd() {
-        if (position < limit || SourceMode.STANDARD_INPUT_NAME.equals(source) && !endOfStream) {
+        if (position < limit) {
             return false;
         }
         try {
@@ -132,7 +160,13 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     @Override
     public LineBatch next() {
-        if (!hasNext()) {
+        if (next == null && paused) {
+            paused = false;
+            fetch();
+            if (next == null) {
+                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, new byte[0][], 0);
+            }
+        } else if (!hasNext()) {
             throw new NoSuchElementException();
         }
         LineBatch batch = next;
@@ -149,8 +183,9 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         long startOffset = offset;
         long firstLine = lineNumber + 1;
         while (lineCount < batchSize) {
-            byte[] line = readLine(firstLine + lineCount);
-            if (line == null) {
+            byte[] line = readLine(firstLine + lineCount, lineCount > 0);
+            paused = line == PAUSED;
+            if (line == null || paused) {
                 break;
             }
             lineCount++;
@@ -179,10 +214,10 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     }
 
     /**
-     * The next line without its terminator, {@link #TOO_LONG} if it was handed to the listener, or null at the end of
-     * the stream.
+     * The next line without its terminator, {@link #TOO_LONG} if it was handed to the listener, {@link #PAUSED} if
+     * the input paused while {@code batchHasLines}, or null at the end of the stream.
      */
-    private byte[] readLine(long number) throws IOException {
+    private byte[] readLine(long number, boolean batchHasLines) throws IOException {
         int scanFrom = position;
         while (true) {
             for (int i = scanFrom; i < limit; i++) {
@@ -208,6 +243,9 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 return TOO_LONG;
             }
             scanFrom = limit - position;
+            if (batchHasLines && pauseMillis >= 0 && !inputWithin(pauseMillis)) {
+                return PAUSED;
+            }
             fill();
         }
     }
@@ -285,12 +323,23 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         }
         position = 0;
         limit = unread;
-        int n = in.read(buffer, limit, buffer.length - limit);
+        int n;
+        try {
+            n = in.read(buffer, limit, buffer.length - limit);
+        } catch (InterruptedIOException e) {
+            // stopped while waiting for input: what was read is all there is, a partial last line included
+            interrupted = true;
+            n = -1;
+        }
         if (n < 0) {
             endOfStream = true;
         } else {
             limit += n;
         }
+    }
+
+    private boolean inputWithin(long millis) throws IOException {
+        return in instanceof StandardInput live ? live.awaitInput(millis) : in.available() > 0;
     }
 
     /** The offset in the source just after what was read so far. */

@@ -2,6 +2,10 @@ package dev.log2kafka.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LineReaderTest {
@@ -162,6 +167,49 @@ class LineReaderTest {
         stop[0] = true;
         assertFalse(reader.hasNext());
         assertTrue(reader.stopped());
+    }
+
+    @Test
+    void liveInputThatPausesHandsOutWhatItHasAndDoesNotWaitForTheNextBatchToSayThereIsOne() throws Exception {
+        PipedOutputStream writer = new PipedOutputStream();
+        StandardInput input = new StandardInput(new PipedInputStream(writer), () -> false);
+        LineReader reader = new LineReader(input, "-", 0, 0, 1000, false, Integer.MAX_VALUE,
+                listener(batch -> { }, new ArrayList<>())).handOutAfterPause(100);
+        writer.write("a\nb\npart".getBytes(StandardCharsets.ISO_8859_1));
+        writer.flush();
+
+        assertTrue(reader.hasNext());
+        assertEquals(List.of("a", "b"), lines(List.of(reader.next())), "a partial line is held back");
+        // the Split asks before it sends the batch it holds: the answer must not wait for more input
+        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertTrue(reader.hasNext()));
+
+        writer.write("ial\nc\n".getBytes(StandardCharsets.ISO_8859_1));
+        writer.close();
+        assertEquals(List.of("partial", "c"), lines(List.of(reader.next())));
+        assertFalse(reader.hasNext());
+        assertFalse(reader.stopped());
+    }
+
+    @Test
+    void aStopEndsAReadThatWaitsForLiveInputAndHandsOutAPartialLastLine() throws Exception {
+        PipedOutputStream writer = new PipedOutputStream();
+        AtomicBoolean stop = new AtomicBoolean();
+        StandardInput input = new StandardInput(new PipedInputStream(writer), stop::get);
+        LineReader reader = new LineReader(input, "-", 0, 0, 1000, false, Integer.MAX_VALUE,
+                listener(batch -> { }, new ArrayList<>())).handOutAfterPause(100);
+        writer.write("x\nunfinished".getBytes(StandardCharsets.ISO_8859_1));
+        writer.flush();
+        assertEquals(List.of("x"), lines(List.of(reader.next())));
+
+        stop.set(true);
+        List<String> rest = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            List<LineBatch> batches = new ArrayList<>();
+            reader.forEachRemaining(batches::add);
+            return lines(batches);
+        });
+        assertEquals(List.of("unfinished"), rest, "what was read before the stop is handed out");
+        assertTrue(reader.stopped());
+        writer.close();
     }
 
     private static LineReader.Listener listener(java.util.function.Consumer<LineBatch> read, List<String> tooLong) {

@@ -1,9 +1,9 @@
 package dev.log2kafka.delivery;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.log2kafka.cli.Sentences;
+import dev.log2kafka.source.FileInput;
+import dev.log2kafka.source.FileInput.Fingerprint;
 import dev.log2kafka.source.LineBatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -30,15 +33,21 @@ import org.slf4j.LoggerFactory;
 /**
  * For each file, how far every line is acknowledged: a byte offset and the number of lines before it, kept in the
  * state directory, one small properties file per file, written atomically (a new file renamed over the old one). A
- * rerun resumes a file from there. A file is recognised by its path plus a fingerprint of its first bytes; a file
- * whose fingerprint changed, or that is now shorter than its checkpoint, was replaced or truncated and starts over.
- * A checkpoint belongs to where the lines went, the Kafka cluster (by its id) and the topic: the same file shipped to
- * another topic, or to a new cluster, has a checkpoint of its own and ships whole.
+ * rerun resumes a file from there.
+ * <p>
+ * A file is known by its content, not its path: its identity is a fingerprint of its first {@value #IDENTITY_BYTES}
+ * bytes (decompressed for gzip), so a file renamed by a rotation, copied by copytruncate or compressed afterwards finds
+ * its checkpoint under its new name. Before a file resumes, the bytes just before the checkpoint's offset are compared
+ * too: two files that only share their first bytes (a common header) are two files. A file shorter than
+ * {@value #IDENTITY_BYTES} bytes has no identity of its own yet: its checkpoint is kept under its path (and checked
+ * against the bytes it has) until it is long enough, then moves to its content. A checkpoint belongs to where the
+ * lines went, the Kafka cluster (by its id) and the topic: the same file shipped to another topic, or to a new
+ * cluster, has a checkpoint of its own and ships whole.
  */
 public final class Checkpoints extends ServiceSupport implements CamelContextAware {
 
-    /** Bytes at the start of a file that make its fingerprint. */
-    static final int FINGERPRINT_BYTES = 4096;
+    /** Bytes at the start of a file that make its identity. */
+    static final int IDENTITY_BYTES = FileInput.IDENTITY_BYTES;
     /** Writes of a file's last checkpoint before it is given up on. */
     private static final int COMPLETE_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -84,16 +93,52 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         saveAll();
     }
 
-    /** Where a file starts: its checkpoint if it is still the same file, else its beginning. */
-    public Checkpoint resume(Path file) throws IOException {
-        Checkpoint saved = load(file);
-        long size = Files.size(file);
-        if (saved != null && saved.offset() <= size
-                && saved.fingerprint().equals(fingerprint(file, saved.fingerprintLength()))) {
-            return saved;
+    /**
+     * Where the file open in {@code channel} starts: its checkpoint if there is one for its content (or, while it is
+     * short, its path) and the file still has the bytes the checkpoint saw before its offset; else its beginning.
+     */
+    public Checkpoint resume(Path file, FileChannel channel) throws IOException {
+        Fingerprint head = FileInput.head(channel);
+        String path = file.toString();
+        Checkpoint saved = head.length() == IDENTITY_BYTES ? read(contentKey(head)) : null;
+        boolean underPath = saved == null;
+        if (underPath) {
+            saved = read(pathKey(path));
         }
-        int length = (int) Math.min(size, FINGERPRINT_BYTES);
-        return new Checkpoint(file.toString(), 0, 0, fingerprint(file, length), length, false);
+        if (saved != null && continues(saved, head, channel)) {
+            Checkpoint resumed = new Checkpoint(path, saved.offset(), saved.lines(), head, saved.tail(),
+                    saved.complete());
+            if (underPath && head.length() == IDENTITY_BYTES) {
+                // the file has grown long enough to be known by its content: its checkpoint moves there
+                save(resumed);
+                Files.deleteIfExists(pathKey(path));
+            } else if (!underPath && !saved.file().equals(path)) {
+                LOG.info("{} has the lines of {} (renamed, copied or compressed); it goes on from that file's "
+                        + "checkpoint", path, saved.file());
+            }
+            return resumed;
+        }
+        return new Checkpoint(path, 0, 0, head, "", false);
+    }
+
+    /** Whether the file starts as the checkpoint's file did and has its bytes just before the checkpoint's offset. */
+    private static boolean continues(Checkpoint saved, Fingerprint head, FileChannel channel) throws IOException {
+        if (saved.head().length() > head.length()) {
+            return false;
+        }
+        if (saved.head().length() < head.length()) {
+            try (FileInput in = FileInput.openShared(channel)) {
+                if (!in.fingerprint(saved.head().length()).equals(saved.head())) {
+                    return false;
+                }
+            }
+        } else if (!saved.head().equals(head)) {
+            return false;
+        }
+        byte[] tail = HexFormat.of().parseHex(saved.tail());
+        try (FileInput in = FileInput.openShared(channel)) {
+            return in.skipTo(saved.offset() - tail.length) && Arrays.equals(in.readNBytes(tail.length), tail);
+        }
     }
 
     /** The state directory. */
@@ -140,10 +185,25 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         return Map.copyOf(notCurrent);
     }
 
+    /** A file's identity grew from its first bytes to a full one: the checkpoint kept under its path goes. */
+    public void identityGrew(String file) {
+        try {
+            Files.deleteIfExists(pathKey(file));
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the checkpoint of {} in {}: {}", file, directory, Sentences.ioProblem(e));
+        }
+    }
+
     /** The file moves away (watch mode) or was replaced: its checkpoint is deleted. */
-    public void forget(Path file) {
-        open.remove(file.toString());
-        delete(file);
+    public void forget(Checkpoint checkpoint) {
+        open.remove(checkpoint.file());
+        notCurrent.remove(checkpoint.file());
+        try {
+            Files.deleteIfExists(stateFile(checkpoint));
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the checkpoint of {} in {}: {}", checkpoint.file(), directory,
+                    Sentences.ioProblem(e));
+        }
     }
 
     /** The file ended without being complete: its checkpoint is written as it stands, for a rerun to resume. */
@@ -154,18 +214,28 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         }
     }
 
-    private Path stateFile(Path file) {
+    /** The state file of a checkpoint: under its content once the file is long enough, else under its path. */
+    private Path stateFile(Checkpoint checkpoint) {
+        return checkpoint.head().length() == IDENTITY_BYTES ? contentKey(checkpoint.head())
+                : pathKey(checkpoint.file());
+    }
+
+    private Path contentKey(Fingerprint head) {
+        return key("content " + head.sha256());
+    }
+
+    private Path pathKey(String file) {
+        return key("path " + Path.of(file).toAbsolutePath().normalize());
+    }
+
+    private Path key(String identity) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((destination + "\n"
-                    + file.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((destination + "\n" + identity)
+                    .getBytes(StandardCharsets.UTF_8));
             return directory.resolve(HexFormat.of().formatHex(hash, 0, 16) + ".checkpoint");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public Checkpoint load(Path file) throws IOException {
-        return read(stateFile(file));
     }
 
     /** The checkpoint in a file of the state directory, or null if there is none. */
@@ -177,8 +247,9 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
             return null;
         }
         return new Checkpoint(p.getProperty("file"), Long.parseLong(p.getProperty("offset")),
-                Long.parseLong(p.getProperty("lines")), p.getProperty("fingerprint"),
-                Integer.parseInt(p.getProperty("fingerprint.length")), Boolean.parseBoolean(p.getProperty("complete")));
+                Long.parseLong(p.getProperty("lines")), new Fingerprint(p.getProperty("head"),
+                        Integer.parseInt(p.getProperty("head.length"))), p.getProperty("tail"),
+                Boolean.parseBoolean(p.getProperty("complete")));
     }
 
     /**
@@ -210,11 +281,12 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         p.setProperty("destination", destination);
         p.setProperty("offset", Long.toString(checkpoint.offset()));
         p.setProperty("lines", Long.toString(checkpoint.lines()));
-        p.setProperty("fingerprint", checkpoint.fingerprint());
-        p.setProperty("fingerprint.length", Integer.toString(checkpoint.fingerprintLength()));
+        p.setProperty("head", checkpoint.head().sha256());
+        p.setProperty("head.length", Integer.toString(checkpoint.head().length()));
+        p.setProperty("tail", checkpoint.tail());
         p.setProperty("complete", Boolean.toString(checkpoint.complete()));
         Files.createDirectories(directory);
-        Path target = stateFile(Path.of(checkpoint.file()));
+        Path target = stateFile(checkpoint);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");
@@ -222,33 +294,20 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void delete(Path file) {
-        notCurrent.remove(file.toString());
-        try {
-            Files.deleteIfExists(stateFile(file));
-        } catch (IOException e) {
-            LOG.warn("Cannot delete the checkpoint of {} in {}: {}", file, directory, Sentences.ioProblem(e));
-        }
-    }
-
-    static String fingerprint(Path file, int length) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(in.readNBytes(length));
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Every line before {@code offset} (there are {@code lines} of them) is acknowledged.
      *
-     * @param fingerprintLength how many of the first bytes the fingerprint covers (fewer than 4096 for a small file)
-     * @param complete          the file was shipped to its end at the size {@code offset}
+     * @param file     the path the file had when the checkpoint was written
+     * @param head     the fingerprint of its first bytes: its identity
+     * @param tail     the last bytes before {@code offset}, in hex
+     * @param complete the file was shipped to its end at the size {@code offset}
      */
-    public record Checkpoint(String file, long offset, long lines, String fingerprint, int fingerprintLength,
-            boolean complete) {
+    public record Checkpoint(String file, long offset, long lines, Fingerprint head, String tail, boolean complete) {
+
+        /** The same file from its beginning (--force). */
+        public Checkpoint fromTheStart() {
+            return new Checkpoint(file, 0, 0, head, "", false);
+        }
     }
 
     /** The acknowledgements of one file being shipped. */
@@ -265,8 +324,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
             waiting.put(batch.firstLine(), batch);
             LineBatch next;
             while ((next = waiting.remove(current.lines() + 1)) != null) {
-                current = new Checkpoint(current.file(), next.endOffset(), next.lastLine(), current.fingerprint(),
-                        current.fingerprintLength(), false);
+                current = new Checkpoint(current.file(), next.endOffset(), next.lastLine(), current.head(),
+                        HexFormat.of().formatHex(next.tail()), false);
                 moved = true;
             }
         }
@@ -279,8 +338,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
 
         /** Writes the complete checkpoint, trying a few times: the file's lines are all acknowledged by now. */
         synchronized void complete() throws InterruptedException {
-            current = new Checkpoint(current.file(), current.offset(), current.lines(), current.fingerprint(),
-                    current.fingerprintLength(), true);
+            current = new Checkpoint(current.file(), current.offset(), current.lines(), current.head(),
+                    current.tail(), true);
             for (int attempt = 1; !write(current) && attempt < COMPLETE_ATTEMPTS; attempt++) {
                 Thread.sleep(intervalMillis);
             }

@@ -4,7 +4,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.FileInput;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
@@ -40,8 +40,8 @@ public final class ShippingSteps implements LineReader.Listener {
     private final boolean skipEmptyLines;
     private final LineLimit lineLimit;
     private final boolean force;
-    /** The identity (inode) of each file being read, from when it was opened. */
-    private final Map<String, Object> opened = new ConcurrentHashMap<>();
+    /** Each file being read, from when it was opened. */
+    private final Map<String, Read> opened = new ConcurrentHashMap<>();
     /** What was read of each file shipped in this run: its identity and where its last reader ended. */
     private final Map<String, Read> reads = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -60,30 +60,38 @@ public final class ShippingSteps implements LineReader.Listener {
         this.force = force;
     }
 
-    /** A file as a stream of batches, from its checkpoint on. */
+    /**
+     * A file as a stream of batches, from its checkpoint on; a gzip file is read as its decompressed lines (offsets,
+     * line numbers and checkpoints count those).
+     */
     public LineReader batches(String file, int batchSize) throws IOException {
         Path path = Path.of(file);
-        Checkpoints.Checkpoint start = checkpoints.resume(path);
-        // --force sends a file again from its start once per run, not again when it is read on (watch mode)
-        if (force && start.offset() > 0 && !reads.containsKey(file)) {
-            start = new Checkpoints.Checkpoint(start.file(), 0, 0, start.fingerprint(), start.fingerprintLength(),
-                    false);
-        }
         FileChannel channel = FileChannel.open(path);
-        Object identity = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        if (start.complete() && start.offset() == channel.size()) {
-            LOG.info("{} was shipped completely before; not sent again (use --force to send it again)", path);
-            progress.alreadyShipped();
-        } else if (start.offset() > 0 && !reads.containsKey(file)) {
-            LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
-                    start.lines() + 1, start.offset());
+        try {
+            Object identity = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            Checkpoints.Checkpoint start = checkpoints.resume(path, channel);
+            // --force sends a file again from its start once per run, not again when it is read on (watch mode)
+            if (force && start.offset() > 0 && !reads.containsKey(file)) {
+                start = start.fromTheStart();
+            }
+            FileInput in = FileInput.open(channel);
+            if (start.complete() && (in.gzip() || start.offset() == channel.size())) {
+                LOG.info("{} was shipped completely before; not sent again (use --force to send it again)", path);
+                progress.alreadyShipped();
+            } else if (start.offset() > 0 && !reads.containsKey(file)) {
+                LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
+                        start.lines() + 1, start.offset());
+            }
+            in.skipTo(start.offset());
+            checkpoints.open(start);
+            opened.put(file, new Read(identity, start, -1, in.gzip()));
+            LineReader reader = new LineReader(in, file, start.offset(), start.lines(), batchSize, skipEmptyLines,
+                    lineLimit.bytes(), this);
+            return in.gzip() ? reader.countingFileBytes(in::consumed) : reader;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        channel.position(start.offset());
-        checkpoints.open(start);
-        InputStream in = Channels.newInputStream(channel);
-        opened.put(file, identity);
-        return new LineReader(in, path.toString(), start.offset(), start.lines(), batchSize, skipEmptyLines,
-                lineLimit.bytes(), this);
     }
 
     /**
@@ -100,10 +108,11 @@ public final class ShippingSteps implements LineReader.Listener {
         BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
         if (!Objects.equals(now.fileKey(), read.identity())) {
             LOG.warn("{} was replaced while it was shipped; shipping the file now there too", path);
-            checkpoints.forget(path);
+            reads.remove(file);
+            checkpoints.forget(read.start());
             return true;
         }
-        if (now.size() > read.endOffset()) {
+        if (!read.gzip() && now.size() > read.endOffset()) {
             LOG.warn("{} grew by {} bytes while it was shipped; shipping the new lines too", path,
                     now.size() - read.endOffset());
             return true;
@@ -113,8 +122,10 @@ public final class ShippingSteps implements LineReader.Listener {
 
     /** The file is done and moves away (watch mode): its checkpoint and what was read of it are forgotten. */
     public void forget(String file) {
-        reads.remove(file);
-        checkpoints.forget(Path.of(file));
+        Read read = reads.remove(file);
+        if (read != null) {
+            checkpoints.forget(read.start());
+        }
     }
 
     /**
@@ -143,9 +154,9 @@ public final class ShippingSteps implements LineReader.Listener {
             throw new StoppedException(reader.source());
         }
         checkpoints.completed(reader.source());
-        Object identity = opened.remove(reader.source());
-        if (identity != null) {
-            reads.put(reader.source(), new Read(identity, reader.offset()));
+        Read read = opened.remove(reader.source());
+        if (read != null) {
+            reads.put(reader.source(), new Read(read.identity(), read.start(), reader.offset(), read.gzip()));
         }
     }
 
@@ -175,8 +186,11 @@ public final class ShippingSteps implements LineReader.Listener {
         stopping = true;
     }
 
-    /** A file's identity when it was read, and the offset its reader ended at. */
-    private record Read(Object identity, long endOffset) {
+    /**
+     * A file's identity (inode) when it was read, its checkpoint when it was opened, and the offset its reader ended
+     * at (-1 while it reads).
+     */
+    private record Read(Object identity, Checkpoints.Checkpoint start, long endOffset, boolean gzip) {
     }
 
     /** Says that a source was not read to its end because the run was stopped. */

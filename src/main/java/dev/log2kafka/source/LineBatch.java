@@ -13,10 +13,15 @@ import java.util.Iterator;
  * @param emptyLines how many of those lines were empty
  * @param deadLetters how many of those lines were too long for Kafka and went to the dead letters instead
  * @param endOffset  byte offset in the source just after the batch's last line terminator
- * @param byteCount  bytes of the source the batch covers, terminators included
+ * @param byteCount  bytes of the source file the batch covers, terminators included (compressed bytes for gzip)
+ * @param tail       the last bytes before {@code endOffset} (up to {@value #TAIL_BYTES}): a checkpoint keeps them to
+ *                   know its file again
  */
 public record LineBatch(String source, long firstLine, int lineCount, int emptyLines, int deadLetters, long endOffset,
-        long byteCount, byte[][] records, int recordCount) implements Iterable<byte[]> {
+        long byteCount, byte[] tail, byte[][] records, int recordCount) implements Iterable<byte[]> {
+
+    /** How many bytes before its end offset a batch keeps. */
+    public static final int TAIL_BYTES = 32;
 
     /** Number of the batch's last line in its source. */
     public long lastLine() {

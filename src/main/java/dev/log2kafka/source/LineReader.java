@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
 
 /**
  * Reads a stream of bytes as lines and hands them out in batches. A line ends at LF; a CR just before the LF is part
@@ -68,6 +69,14 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     private boolean interrupted;
     /** How long input may pause before a partial batch is handed out; -1: batches are always full but the last. */
     private long pauseMillis = -1;
+    /** Bytes of the file read so far, if they are not the bytes of its lines (gzip); else null. */
+    private LongSupplier fileBytes;
+    private long consumedBefore;
+    /** The last bytes read before the buffer was last reused from its start, for {@link #tail()}. */
+    private final byte[] carried = new byte[LineBatch.TAIL_BYTES];
+    private int carriedLength;
+    /** A last line without its newline is left unread (a followed file: the writer has not finished it yet). */
+    private boolean holdPartialLine;
     /** The last batch was handed out because the input paused. */
     private boolean paused;
 
@@ -81,12 +90,65 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         this.in = in;
         this.source = source;
         this.offset = startOffset;
+        this.consumedBefore = startOffset;
         this.lineNumber = startLine;
         this.batchSize = batchSize;
         this.skipEmptyLines = skipEmptyLines;
         this.maxLineBytes = maxLineBytes;
         this.listener = listener;
         this.buffer = new byte[initialBufferSize(in, source)];
+    }
+
+    /** A compressed file: batches count {@code fileBytes}' progress, not their decompressed length. */
+    public LineReader countingFileBytes(LongSupplier fileBytes) {
+        this.fileBytes = fileBytes;
+        // what the file's header cost, or what was read to reach a checkpoint, is not progress
+        this.consumedBefore = offset == 0 ? 0 : fileBytes.getAsLong();
+        return this;
+    }
+
+    /**
+     * A file that is still being written: a last line without its newline is not handed out, and {@link #offset()}
+     * stays before it, for the next read to take it whole.
+     */
+    public LineReader holdingPartialLine(boolean hold) {
+        this.holdPartialLine = hold;
+        return this;
+    }
+
+    /** The last bytes before {@link #offset()}, up to {@link LineBatch#TAIL_BYTES}. */
+    public byte[] lastBytes() {
+        return tail();
+    }
+
+    /** How many lines come before {@link #offset()}. */
+    public long lines() {
+        return lineNumber;
+    }
+
+    /** The last bytes read, up to {@link LineBatch#TAIL_BYTES}: those before the buffer's start, then its own. */
+    private byte[] tail() {
+        int fromBuffer = Math.min(position, LineBatch.TAIL_BYTES);
+        int fromBefore = Math.min(carriedLength, LineBatch.TAIL_BYTES - fromBuffer);
+        byte[] tail = new byte[fromBefore + fromBuffer];
+        System.arraycopy(carried, carriedLength - fromBefore, tail, 0, fromBefore);
+        System.arraycopy(buffer, position - fromBuffer, tail, fromBefore, fromBuffer);
+        return tail;
+    }
+
+    /** Keeps the last bytes before {@code buffer[upTo]} before the buffer is reused from its start. */
+    private void carry(int upTo) {
+        byte[] last = tailBefore(upTo);
+        System.arraycopy(last, 0, carried, 0, last.length);
+        carriedLength = last.length;
+    }
+
+    private byte[] tailBefore(int upTo) {
+        int saved = position;
+        position = upTo;
+        byte[] tail = tail();
+        position = saved;
+        return tail;
     }
 
     /**
@@ -164,7 +226,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             paused = false;
             fetch();
             if (next == null) {
-                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, new byte[0][], 0);
+                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, tail(), new byte[0][], 0);
             }
         } else if (!hasNext()) {
             throw new NoSuchElementException();
@@ -180,7 +242,6 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         int lineCount = 0;
         int emptyLines = 0;
         int deadLetters = 0;
-        long startOffset = offset;
         long firstLine = lineNumber + 1;
         while (lineCount < batchSize) {
             byte[] line = readLine(firstLine + lineCount, lineCount > 0);
@@ -207,8 +268,10 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             return null;
         }
         lineNumber += lineCount;
+        long consumed = fileBytes == null ? offset : fileBytes.getAsLong();
         LineBatch batch = new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, offset,
-                offset - startOffset, records, recordCount);
+                consumed - consumedBefore, tail(), records, recordCount);
+        consumedBefore = consumed;
         listener.read(batch);
         return batch;
     }
@@ -230,7 +293,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 }
             }
             if (endOfStream) {
-                if (position == limit) {
+                if (position == limit || holdPartialLine) {
                     return null;
                 }
                 byte[] line = Arrays.copyOfRange(buffer, position, limit);
@@ -281,6 +344,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                         position++;
                         break;
                     }
+                    carry(limit);
                     position = 0;
                     limit = 0;
                     int n = in.read(buffer, 0, buffer.length);
@@ -311,6 +375,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
      * back once such a line is past, so one huge line does not keep its memory for the rest of the file.
      */
     private void fill() throws IOException {
+        carry(position);
         int unread = limit - position;
         if (unread == buffer.length) {
             buffer = Arrays.copyOf(buffer, buffer.length * 2);

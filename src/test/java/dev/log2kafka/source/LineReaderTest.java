@@ -170,6 +170,16 @@ class LineReaderTest {
     }
 
     @Test
+    void everyBatchKnowsTheBytesJustBeforeItsEndAcrossBufferRefills() {
+        String text = "a\n" + "y".repeat(LineReader.BUFFER_SIZE * 2 + 5) + "\r\nthe last line is longer than 32 bytes\nz";
+        for (LineBatch batch : read(text, 1, false)) {
+            int end = (int) batch.endOffset();
+            assertEquals(text.substring(Math.max(0, end - LineBatch.TAIL_BYTES), end),
+                    new String(batch.tail(), StandardCharsets.ISO_8859_1), batch.toString());
+        }
+    }
+
+    @Test
     void liveInputThatPausesHandsOutWhatItHasAndDoesNotWaitForTheNextBatchToSayThereIsOne() throws Exception {
         PipedOutputStream writer = new PipedOutputStream();
         StandardInput input = new StandardInput(new PipedInputStream(writer), () -> false);

@@ -14,6 +14,7 @@ import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.Follower;
 import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.SpoolNames;
@@ -28,7 +29,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
- * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`), the checkpoint writer as a
+ * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`, `follow`), the checkpoint writer as a
  * service of the context, and the Kafka connection on the kafka component.
  */
 final class CamelWiring implements CamelConfiguration {
@@ -46,6 +47,7 @@ final class CamelWiring implements CamelConfiguration {
     private final DeadLetters deadLetters;
     private final ShippingSteps shipping;
     private final ShippingErrors shippingErrors;
+    private final Follower follower;
     private final int progressInterval;
     private Main main;
 
@@ -73,6 +75,7 @@ final class CamelWiring implements CamelConfiguration {
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
                 lineLimit, options.force());
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
+        this.follower = new Follower(options.pattern(), counters, shipping::failed);
     }
 
     /**
@@ -101,6 +104,12 @@ final class CamelWiring implements CamelConfiguration {
                 // the kafka component now has every setting, and no route has started
                 Preflight.producerSettings(configured.getCamelContext().getComponent("kafka", KafkaComponent.class)
                         .getConfiguration(), kafkaClientSettings, kafkaConfig);
+            }
+        });
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(BaseMainSupport stopped) {
+                follower.close();
             }
         });
         if (broker != null) {
@@ -133,6 +142,11 @@ final class CamelWiring implements CamelConfiguration {
         return new SpoolNames();
     }
 
+    @BindToRegistry("follow")
+    public Follower follow() {
+        return follower;
+    }
+
     @BindToRegistry("shippingErrors")
     public ShippingErrors shippingErrors() {
         return shippingErrors;
@@ -142,7 +156,7 @@ final class CamelWiring implements CamelConfiguration {
     @BindToRegistry("progress")
     public ProgressRoutePolicy progress() {
         return new ProgressRoutePolicy(counters, shipping, progressInterval,
-                mode.endsWithItsInput() ? main::completed : null);
+                mode.endsWithItsInput() ? main::completed : null, mode != SourceMode.FOLLOW);
     }
 
     @Override

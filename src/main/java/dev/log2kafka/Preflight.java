@@ -52,7 +52,9 @@ final class Preflight {
             return List.of();
         }
         List<Path> files = pattern.matchingFiles();
-        if (files.isEmpty()) {
+        if (files.isEmpty() && mode == SourceMode.FOLLOW) {
+            LOG.warn("No file matches {} yet; files are followed as they appear", pattern);
+        } else if (files.isEmpty()) {
             throw new SettingsException("No file matches " + pattern + ".");
         }
         for (Path file : files) {

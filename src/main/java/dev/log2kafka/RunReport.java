@@ -25,6 +25,13 @@ final class RunReport {
         out.println(notCurrent.isEmpty() ? "Checkpoints: current" : "Checkpoints: not current for "
                 + notCurrent.size() + " file(s) (" + String.join("; ", new TreeSet<>(notCurrent.values()))
                 + "): a rerun would send their acknowledged lines again");
+        if (mode == SourceMode.FOLLOW) {
+            // a follower runs until it is stopped: what it shipped is the report
+            out.println("Processing interrupted: " + summary.filesStarted() + " file(s) followed, "
+                    + summary.filesDone() + " of them read to their end and let go; each goes on from its checkpoint"
+                    + " next time");
+            return summary.filesFailed() > 0 ? ExitCode.FAILED : ExitCode.INTERRUPTED;
+        }
         boolean watch = mode == SourceMode.WATCH;
         int expected = mode == SourceMode.STANDARD_INPUT ? 1 : expectedFiles;
         long files = watch ? summary.filesStarted() : expected;

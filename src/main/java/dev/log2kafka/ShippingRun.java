@@ -65,7 +65,8 @@ final class ShippingRun implements Callable<ExitCode> {
         FilePattern pattern = options.pattern();
         Preflight.senderQueue(options.batchSize(), options.senderThreads());
         List<Path> inputFiles = Preflight.inputFiles(pattern, mode);
-        for (Path file : inputFiles) {
+        // followed files grow: there is no 100 %
+        for (Path file : mode == SourceMode.FOLLOW ? List.<Path>of() : inputFiles) {
             counters.expect(Files.size(file));
         }
         files = inputFiles.size();
@@ -98,7 +99,8 @@ final class ShippingRun implements Callable<ExitCode> {
                     kafka, broker);
             camel = wiring.main(settings.forCamel(routeProperties(options)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
-                    : (mode == SourceMode.WATCH ? "new files matching " : files + " file(s) matching ")
+                    : (mode == SourceMode.WATCH ? "new files matching " : mode == SourceMode.FOLLOW
+                            ? "and following " + files + " file(s) matching " : files + " file(s) matching ")
                             + pattern) + " to topic " + options.topic() + " at " + bootstrap);
             camel.run();
             return report();
@@ -172,7 +174,7 @@ final class ShippingRun implements Callable<ExitCode> {
             return;
         }
         counters.interrupted();
-        if (mode.endsWithItsInput()) {
+        if (mode.stopsReadingAtOnce()) {
             wiring.shipping().stop();
         }
         running.completed();

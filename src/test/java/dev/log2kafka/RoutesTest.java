@@ -58,6 +58,8 @@ class RoutesTest {
                 routeIds("--files", dir + "/a.log"));
         assertEquals(List.of("dead-letters", "ship-lines", "watch"),
                 routeIds("--watch", "--files", dir + "/in/*.log"));
+        assertEquals(List.of("dead-letters", "follow", "ship-lines"),
+                routeIds("--follow", "--files", dir + "/*.log"));
         InputStream stdin = System.in;
         System.setIn(new ByteArrayInputStream("from standard input\n".getBytes(StandardCharsets.US_ASCII)));
         try {

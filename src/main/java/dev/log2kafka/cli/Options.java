@@ -65,6 +65,12 @@ public final class Options {
                     + " .done/ (or .failed/).")
     boolean watch;
 
+    @Option(names = "--follow", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Live logs: ship every file that matches and keep following each as it grows, across"
+                    + " rotations (renamed, copied and truncated, or compressed); files that appear later too.")
+    boolean follow;
+
     @Option(names = "--done-file-name", paramLabel = "NAME",
             description = "Watch mode: take a file only once a marker file of this name is there too, e.g."
                     + " '${file:name}.done' (Camel's doneFileName). None by default.")
@@ -172,15 +178,20 @@ public final class Options {
                 + ", not '" + value + "'" + origin + ".");
     }
 
-    /** Which source the routes read, from --watch and --files. */
+    /** Which source the routes read, from --watch, --follow and --files. */
     public SourceMode mode() {
+        if (watch && follow) {
+            throw new SettingsException("Choose --watch (ship each complete file once, then move it) or --follow"
+                    + " (follow live files where they are), not both.");
+        }
         if (SourceMode.STANDARD_INPUT_NAME.equals(files)) {
-            if (watch) {
-                throw new SettingsException("Watch mode needs a directory to watch, not standard input (--files -).");
+            if (watch || follow) {
+                throw new SettingsException((watch ? "Watch mode needs a directory to watch" : "Follow mode needs"
+                        + " files to follow") + ", not standard input (--files -), which is read as it comes anyway.");
             }
             return SourceMode.STANDARD_INPUT;
         }
-        return watch ? SourceMode.WATCH : SourceMode.ONE_SHOT;
+        return watch ? SourceMode.WATCH : follow ? SourceMode.FOLLOW : SourceMode.ONE_SHOT;
     }
 
     /** --files as a pattern; standard input has none to walk, so it reads as a name in the working directory. */

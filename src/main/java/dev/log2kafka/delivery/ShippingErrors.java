@@ -2,7 +2,9 @@ package dev.log2kafka.delivery;
 
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.source.FollowedFile;
 import dev.log2kafka.source.LineBatch;
+import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.FileConstants;
@@ -41,9 +43,12 @@ public final class ShippingErrors {
     public void sourceFailed(Exchange exchange) {
         Exception cause = cause(exchange);
         if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
-            String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, SourceMode.STANDARD_INPUT_NAME,
-                    String.class);
-            LOG.error("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)" : "",
+            Object body = exchange.getIn().getBody();
+            String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, body instanceof LineReader reader
+                    ? reader.source() : body instanceof FollowedFile followed ? followed.path().toString()
+                    : SourceMode.STANDARD_INPUT_NAME, String.class);
+            LOG.error("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)"
+                    : mode == SourceMode.FOLLOW ? " (it is read again from its checkpoint)" : "",
                     Sentences.sentence(cause));
         }
     }

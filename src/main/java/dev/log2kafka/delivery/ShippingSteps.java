@@ -1,19 +1,19 @@
 package dev.log2kafka.delivery;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FileInput;
+import dev.log2kafka.source.FollowedFile;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
@@ -95,6 +95,39 @@ public final class ShippingSteps implements LineReader.Listener {
     }
 
     /**
+     * A followed file as a stream of batches, from where it was read to (or its checkpoint, the first time) up to its
+     * size when the tick looked; a last line without its newline is left for the next read unless the file has been
+     * quiet long enough. A compressed file is read to its end.
+     */
+    public LineReader follow(FollowedFile file, int batchSize) throws IOException {
+        String source = file.path().toString();
+        Checkpoints.Checkpoint start;
+        if (file.offset() < 0) {
+            start = checkpoints.resume(file.path(), file.channel());
+            if (start.offset() > 0) {
+                LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", source,
+                        start.lines() + 1, start.offset());
+            }
+        } else {
+            start = new Checkpoints.Checkpoint(source, file.offset(), file.lines(), file.head(),
+                    HexFormat.of().formatHex(file.tail()), false);
+            if (file.headGrew()) {
+                checkpoints.identityGrew(source);
+            }
+        }
+        checkpoints.open(start);
+        if (file.gzip()) {
+            FileInput in = FileInput.openShared(file.channel());
+            in.skipTo(start.offset());
+            return new LineReader(in, source, start.offset(), start.lines(), batchSize, skipEmptyLines,
+                    lineLimit.bytes(), this).countingFileBytes(in::consumed);
+        }
+        return new LineReader(FileInput.slice(file.channel(), start.offset(), Math.max(start.offset(), file.size())),
+                source, start.offset(), start.lines(), batchSize, skipEmptyLines, lineLimit.bytes(), this)
+                .holdingPartialLine(!file.sendPartialLine());
+    }
+
+    /**
      * Whether the file at this path holds lines that were not shipped: true before it was read, and after it was read
      * if it grew since (the new lines are read on from the checkpoint) or was replaced by another file (which is read
      * from its start). Watch mode asks this before a file is moved to .done/.
@@ -134,7 +167,7 @@ public final class ShippingSteps implements LineReader.Listener {
      * a full batch, and a stop ends a read that waits.
      */
     public LineReader standardInput(int batchSize) {
-        return new LineReader(new StandardInput(new FileInputStream(FileDescriptor.in), this::stopRequested), SourceMode.STANDARD_INPUT_NAME, 0, 0,
+        return new LineReader(new StandardInput(System.in, this::stopRequested), SourceMode.STANDARD_INPUT_NAME, 0, 0,
                 batchSize, skipEmptyLines, lineLimit.bytes(), this).handOutAfterPause(PAUSE_MILLIS);
     }
 

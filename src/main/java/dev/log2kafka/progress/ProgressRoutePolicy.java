@@ -25,6 +25,7 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
     private final ShippingSteps shipping;
     private final long intervalMillis;
     private final Runnable whenAllDone;
+    private final boolean exchangePerSource;
     private final Set<String> runningRoutes = ConcurrentHashMap.newKeySet();
     /** Files of the run's one poll that ended (one-shot); a watcher does not end by itself. */
     private final AtomicInteger endedOfPoll = new AtomicInteger();
@@ -34,9 +35,12 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
      * @param intervalMillis time between two progress events
      * @param whenAllDone    run after the last file of a poll (or standard input) is done; null to keep
      *                       running (watch mode)
+     * @param exchangePerSource whether each exchange of the routes is one source (a file, standard input); the
+     *                          follow route's are ticks, and its files start and end as it follows them
      */
     public ProgressRoutePolicy(RunCounters progress, ShippingSteps shipping, long intervalMillis,
-            Runnable whenAllDone) {
+            Runnable whenAllDone, boolean exchangePerSource) {
+        this.exchangePerSource = exchangePerSource;
         this.progress = progress;
         this.shipping = shipping;
         this.intervalMillis = intervalMillis;
@@ -67,6 +71,9 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
+        if (!exchangePerSource) {
+            return;
+        }
         String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class);
         if (file != null) {
             progress.fileStarted(file, exchange.getIn().getHeader(Exchange.FILE_LENGTH, -1L, Long.class));
@@ -77,6 +84,9 @@ public final class ProgressRoutePolicy extends RoutePolicySupport {
 
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
+        if (!exchangePerSource) {
+            return;
+        }
         boolean failed = exchange.isFailed() || exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null;
         String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class);
         boolean lastOfBatch;

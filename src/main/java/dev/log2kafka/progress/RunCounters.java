@@ -51,6 +51,15 @@ public final class RunCounters {
         }
     }
 
+    /** A followed file was renamed (a rotation): its counts go on under its new name. */
+    public void renamed(String from, String to) {
+        FileProgress file = files.remove(from);
+        if (file != null) {
+            file.source = to;
+            files.put(to, file);
+        }
+    }
+
     /** A batch was read out of its source. */
     public void read(LineBatch batch) {
         total.read(batch);
@@ -174,7 +183,7 @@ public final class RunCounters {
     }
 
     private static final class FileProgress {
-        final String source;
+        volatile String source;
         final long size;
         final long startNanos;
         final Counts counts = new Counts();

@@ -10,6 +10,8 @@ public enum SourceMode {
     ONE_SHOT("one-shot", true),
     /** Every file that appears in the pattern's directory, moved to .done/ or .failed/; runs until stopped. */
     WATCH("watch", false),
+    /** Every file that matches, followed as it grows and across rotations; runs until stopped. */
+    FOLLOW("follow", false),
     /** Standard input (`--files -`), to its end. */
     STANDARD_INPUT("stdin", true);
 
@@ -36,5 +38,10 @@ public enum SourceMode {
      */
     public boolean endsWithItsInput() {
         return endsWithItsInput;
+    }
+
+    /** Whether a stop ends reading at the next batch (the rest is read next time), rather than after the file. */
+    public boolean stopsReadingAtOnce() {
+        return this != WATCH;
     }
 }

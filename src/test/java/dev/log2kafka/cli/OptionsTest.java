@@ -93,7 +93,20 @@ class OptionsTest {
         assertEquals(SourceMode.STANDARD_INPUT, parse(Map.of(), "--files", "-").mode());
         SettingsException wrong = assertThrows(SettingsException.class,
                 () -> parse(Map.of(), "--files", "-", "--watch").mode());
-        assertEquals("Watch mode needs a directory to watch, not standard input (--files -).", wrong.getMessage());
+        assertEquals("Watch mode needs a directory to watch, not standard input (--files -), which is read as it"
+                + " comes anyway.", wrong.getMessage());
+    }
+
+    @Test
+    void followIsItsOwnModeAndNeitherWatchNorStandardInput() {
+        assertEquals(SourceMode.FOLLOW, parse(Map.of("LOG2KAFKA_FOLLOW", "yes"), "--files", "/var/log/app.log*")
+                .mode());
+        assertEquals("Choose --watch (ship each complete file once, then move it) or --follow (follow live files"
+                + " where they are), not both.", assertThrows(SettingsException.class,
+                        () -> parse(Map.of(), "--follow", "--watch").mode()).getMessage());
+        assertEquals("Follow mode needs files to follow, not standard input (--files -), which is read as it comes"
+                + " anyway.", assertThrows(SettingsException.class,
+                        () -> parse(Map.of(), "--follow", "--files", "-").mode()).getMessage());
     }
 
     /** The README's option list is what --help prints. */

@@ -1,0 +1,265 @@
+package dev.log2kafka.source;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.log2kafka.progress.RunCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follow mode (bean `follow`): every file the pattern matches, shipped as it grows, across rotations. Each tick of the
+ * follow route asks {@link #filesToRead} which files have bytes to ship; `shipping.follow` reads each from where it
+ * was read to, and the route reports back with {@link #readTo} (or {@link #failed}).
+ * <p>
+ * A file is followed by its handle, not its name: renamed by a rotation it is followed under its new name, and once
+ * it no longer matches the pattern (renamed away, deleted) it is still read to its end through the open handle, and
+ * let go after it has been quiet for `log2kafka.close-inactive` seconds. A file truncated under the reader
+ * (copytruncate) is read again from its start. A file that starts with the same {@value FileInput#IDENTITY_BYTES}
+ * bytes as a followed one is a copy of it (copytruncate's copy, a compressed rotation): it is not read while the
+ * original is followed, and takes over from where the original was read when that one is truncated or let go, so
+ * its lines are shipped once. A new file shorter than that whose bytes so far are the start of a followed file cannot
+ * be told apart from a copy yet: it waits until it has grown apart (or to a full identity). Compressed files are
+ * complete files: read once, to their end, then let go.
+ */
+public final class Follower {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+    /** A compressed file must be this quiet before it is read: logrotate may still be writing it. */
+    private static final long GZIP_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final FilePattern pattern;
+    private final RunCounters progress;
+    private final Consumer<String> abandon;
+    private final Map<Object, FollowedFile> followed = new LinkedHashMap<>();
+    /** Compressed files read to their end: their key and size then, not to be read again while unchanged. */
+    private final Map<Object, Long> finished = new HashMap<>();
+
+    /**
+     * @param abandon told the source name of a file whose read failed, to keep its checkpoint where the
+     *                acknowledgements ended
+     */
+    public Follower(FilePattern pattern, RunCounters progress, Consumer<String> abandon) {
+        this.pattern = pattern;
+        this.progress = progress;
+        this.abandon = abandon;
+    }
+
+    /**
+     * The followed files with bytes to ship now, each knowing up to where ({@link FollowedFile#size()}).
+     *
+     * @param partialLineWaitMillis how long a last line without its newline waits for it before it is sent as is
+     * @param closeInactiveSeconds  how long a file that no longer matches must be quiet before it is let go
+     */
+    public synchronized List<FollowedFile> filesToRead(long partialLineWaitMillis, long closeInactiveSeconds)
+            throws IOException {
+        long now = System.nanoTime();
+        Set<Object> seen = new HashSet<>();
+        for (Path path : pattern.matchingFiles()) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            Object key = attributes.fileKey();
+            seen.add(key);
+            FollowedFile file = followed.get(key);
+            if (file == null) {
+                Long finishedSize = finished.get(key);
+                if (finishedSize != null && finishedSize == attributes.size()) {
+                    continue;
+                }
+                file = open(path, key);
+                if (file == null) {
+                    continue;
+                }
+                followed.put(key, file);
+                // how far it goes is not known: it grows
+                progress.fileStarted(path.toString(), -1);
+            } else if (!file.path().equals(path)) {
+                LOG.info("{} was renamed to {}; following it there", file.path(), path);
+                progress.renamed(file.path().toString(), path.toString());
+                file.renamed(path);
+            }
+            file.matching(true);
+        }
+
+        List<FollowedFile> toRead = new ArrayList<>();
+        List<FollowedFile> letGo = new ArrayList<>();
+        for (FollowedFile file : followed.values()) {
+            if (!seen.contains(file.key()) && file.matching()) {
+                file.matching(false);
+                Path gone = whereNow(file);
+                LOG.info("{} is now {}, which {} does not match; reading it to its end", file.path(), gone, pattern);
+                progress.renamed(file.path().toString(), gone.toString());
+                file.renamed(gone);
+            }
+            long size = file.look(now);
+            if (file.gzip()) {
+                if (file.readSize() >= 0) {
+                    letGo.add(file);
+                } else if (file.copyOf() == null && file.quietNanos(now) >= GZIP_QUIET_NANOS) {
+                    toRead.add(file);
+                }
+                continue;
+            }
+            if (file.offset() >= 0 && (size < file.offset()
+                    || size > file.readSize() && !FileInput.head(file.channel()).equals(file.head())
+                    && file.head().length() == FileInput.IDENTITY_BYTES)) {
+                LOG.warn("{} is shorter than what was read of it (truncated, as copytruncate does); reading it from"
+                        + " its start", file.path());
+                handOver(file);
+                file.readTo(0, 0, new byte[0]);
+                file.head(FileInput.head(file.channel()));
+            }
+            if (file.copyOf() != null) {
+                continue;
+            }
+            file.sendPartialLine(file.quietNanos(now) >= TimeUnit.MILLISECONDS.toNanos(file.matching()
+                    ? partialLineWaitMillis : Math.min(partialLineWaitMillis, closeInactiveSeconds * 1000)));
+            if (file.offset() < 0 || size > file.readSize() || size > file.offset() && file.sendPartialLine()
+                    && file.readSize() > file.offset()) {
+                toRead.add(file);
+            } else if (!file.matching() && file.quietNanos(now) >= TimeUnit.SECONDS.toNanos(closeInactiveSeconds)) {
+                letGo.add(file);
+            } else if (file.head().length() < FileInput.IDENTITY_BYTES && size > file.head().length()) {
+                file.head(FileInput.head(file.channel()));
+            }
+        }
+        for (FollowedFile file : letGo) {
+            letGo(file);
+        }
+        return toRead;
+    }
+
+    /** The file was read (and its lines acknowledged) up to where the reader ended. */
+    public synchronized void readTo(FollowedFile file, LineReader reader) {
+        file.readTo(reader.offset(), reader.lines(), reader.lastBytes());
+        file.readSize(file.size());
+    }
+
+    /** Reading the file failed: the next tick reads it again from its checkpoint. */
+    public synchronized void failed(FollowedFile file) {
+        if (file != null) {
+            abandon.accept(file.path().toString());
+            file.readTo(-1, 0, new byte[0]);
+            file.readSize(-1);
+        }
+    }
+
+    /** Closes every followed file: the run ends. */
+    public synchronized void close() {
+        for (FollowedFile file : followed.values()) {
+            file.close();
+        }
+        followed.clear();
+    }
+
+    /** Where a file that no longer matches went: its new name in the pattern's directory, or `(deleted)`. */
+    private Path whereNow(FollowedFile file) {
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
+            for (Path name : names) {
+                BasicFileAttributes attributes = Files.readAttributes(name, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (file.key().equals(attributes.fileKey())) {
+                    return name;
+                }
+            }
+        } catch (IOException e) {
+            // looked for a name only to say where it went
+        }
+        return file.path().resolveSibling(file.path().getFileName() + " (deleted)");
+    }
+
+    /** Opens a file seen for the first time, or null if it is gone or cannot be told from a followed one yet. */
+    private FollowedFile open(Path path, Object key) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            FileInput.Fingerprint head = FileInput.head(channel);
+            FollowedFile file = new FollowedFile(key, path, channel, head, FileInput.isGzip(channel));
+            for (FollowedFile other : followed.values()) {
+                if (other.copyOf() == null && startsAlike(head, other)) {
+                    if (head.length() < FileInput.IDENTITY_BYTES) {
+                        channel.close();
+                        return null;
+                    }
+                    LOG.info("{} starts as {} does: a copy of it, shipped from where that one is read to once it is"
+                            + " truncated or let go", path, other.path());
+                    file.copyOf(other);
+                    break;
+                }
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static boolean startsAlike(FileInput.Fingerprint head, FollowedFile other) throws IOException {
+        if (head.length() > other.head().length()) {
+            return false;
+        }
+        if (head.length() == other.head().length()) {
+            return head.equals(other.head());
+        }
+        try (FileInput in = FileInput.openShared(other.channel())) {
+            return in.fingerprint(head.length()).equals(head);
+        }
+    }
+
+    /** The copies of a file that is truncated or let go go on from where it was read. */
+    private void handOver(FollowedFile original) {
+        for (FollowedFile copy : followed.values()) {
+            if (copy.copyOf() == original) {
+                copy.copyOf(null);
+                if (original.offset() >= 0) {
+                    copy.readTo(original.offset(), original.lines(), original.tail());
+                }
+                LOG.info("{} goes on from line {} of {}", copy.path(), original.lines() + 1, original.path());
+            }
+        }
+    }
+
+    private void letGo(FollowedFile file) {
+        handOver(file);
+        followed.remove(file.key());
+        file.close();
+        if (file.gzip()) {
+            finished.put(file.key(), file.size());
+        }
+        progress.fileEnded(file.path().toString(), true);
+        LOG.info("{} is read to its end and let go", file.path());
+    }
+
+    /** How many files are followed now. */
+    public synchronized int size() {
+        return followed.size();
+    }
+
+    @Override
+    public String toString() {
+        return "following " + pattern;
+    }
+}

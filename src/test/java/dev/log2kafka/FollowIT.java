@@ -1,0 +1,385 @@
+package dev.log2kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import dev.log2kafka.cli.ExitCode;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Follow mode against a real broker, with the real logrotate rotating under a writer that appends at a steady rate:
+ * every line that is in a file (the live one, the rotated ones, the compressed ones) arrives exactly once, whatever the
+ * rotation style, and a kill -9 in the middle loses none.
+ */
+class FollowIT {
+
+    @RegisterExtension
+    static final Broker BROKER = new Broker();
+
+    private static final String LOGROTATE = "/usr/sbin/logrotate";
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private Writer writer;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (writer != null) {
+            writer.stop();
+        }
+        for (Process process : processes) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void linesAppendedAndNewFilesArriveWhileFollowingAndAPartialLineWaitsForItsNewline() throws Exception {
+        String topic = Topics.unique("follow");
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(append(live, "first ", 100));
+        Path out = dir.resolve("out.txt");
+        Process follower = follow(topic, dir + "/*.log", out);
+
+        awaitRecords(topic, 100, out);
+        expected.addAll(append(live, "appended ", 10));
+        awaitRecords(topic, 110, out);
+        expected.addAll(append(dir.resolve("later.log"), "later ", 5));
+        awaitRecords(topic, 115, out);
+
+        // a line written in two parts is one record; with the newline missing for longer than the wait, it is sent
+        write(live, "written in ");
+        Thread.sleep(400);
+        write(live, "two parts\n");
+        expected.add("written in two parts");
+        write(live, "never finished");
+        expected.add("never finished");
+        awaitRecords(topic, 117, out);
+
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS), "still following 15 s after SIGTERM");
+        String printed = Files.readString(out);
+        assertEquals(ExitCode.INTERRUPTED.code(), follower.exitValue(), printed);
+        assertTrue(printed.contains("Lines: 117 read, 117 sent"), printed);
+        assertExactlyOnce(expected, records(topic), "");
+    }
+
+    @Test
+    void renameAndCreateWithDelayedCompressionUnderASteadyWriterShipsEveryLineOnce() throws Exception {
+        String topic = Topics.unique("rotate-create");
+        Path conf = logrotateConf("create\n    compress\n    delaycompress");
+        Path out = dir.resolve("out.txt");
+        writer = Writer.start(dir.resolve("app.log"), false);
+        Process follower = follow(topic, dir + "/app.log*", out);
+
+        for (int rotation = 0; rotation < 3; rotation++) {
+            Thread.sleep(1500);
+            logrotate(conf);
+        }
+        Thread.sleep(1000);
+        List<String> written = writer.stop();
+
+        awaitRecords(topic, written.size(), out);
+        Thread.sleep(3000);
+        assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate compressed a rotated file: "
+                + fileNames());
+        assertExactlyOnce(written, records(topic), "across three rotations; " + fileNames());
+        assertExactlyOnce(written, linesInFiles(), "the files hold every line written");
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void copytruncateWithCompressionShipsEveryLineTheFilesHoldOnce() throws Exception {
+        String topic = Topics.unique("rotate-copytruncate");
+        Path conf = logrotateConf("copytruncate\n    compress");
+        Path out = dir.resolve("out.txt");
+        writer = Writer.start(dir.resolve("app.log"), false);
+        Process follower = follow(topic, dir + "/app.log*", out);
+
+        for (int rotation = 0; rotation < 3; rotation++) {
+            Thread.sleep(1500);
+            logrotate(conf);
+        }
+        Thread.sleep(1000);
+        List<String> written = writer.stop();
+        // copytruncate loses what is written between its copy and its truncation; what the files hold is the truth
+        List<String> inFiles = linesInFiles();
+
+        awaitRecords(topic, inFiles.size(), out);
+        Thread.sleep(3000);
+        assertExactlyOnce(inFiles, records(topic), inFiles.size() + " of " + written.size() + " written lines are in"
+                + " the files; " + fileNames());
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFileRotatedAwayFromAPatternOfTheLiveNameIsReadToItsEndThroughItsHandle() throws Exception {
+        String topic = Topics.unique("rotate-live-name");
+        Path conf = logrotateConf("create");
+        Path out = dir.resolve("out.txt");
+        // a daemon's way: the file stays open, and the writer reopens it only some time after the rotation
+        writer = Writer.start(dir.resolve("app.log"), true);
+        Process follower = follow(topic, dir + "/app.log", out);
+
+        Thread.sleep(1500);
+        logrotate(conf);
+        Thread.sleep(700);
+        writer.reopen();
+        Thread.sleep(1500);
+        List<String> written = writer.stop();
+
+        awaitRecords(topic, written.size(), out);
+        Thread.sleep(3000);
+        assertExactlyOnce(written, records(topic), "the lines written to the renamed file too");
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void killDashNineWhileFollowingThenARotationThenTheSameCommandLosesNoLine() throws Exception {
+        String topic = Topics.unique("follow-kill");
+        Path conf = logrotateConf("create\n    compress\n    delaycompress");
+        Path out = dir.resolve("out.txt");
+        writer = Writer.start(dir.resolve("app.log"), false);
+        Process first = follow(topic, dir + "/app.log*", out);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
+                > 2_000);
+
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        logrotate(conf);
+        Thread.sleep(1000);
+        Process second = follow(topic, dir + "/app.log*", dir.resolve("out2.txt"));
+        Thread.sleep(1500);
+        logrotate(conf);
+        Thread.sleep(1000);
+        List<String> written = writer.stop();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
+                >= written.size());
+        Thread.sleep(3000);
+        List<String> records = records(topic);
+        List<String> missing = new ArrayList<>(written);
+        missing.removeAll(records);
+        assertEquals(List.of(), missing.subList(0, Math.min(10, missing.size())), missing.size()
+                + " lines missing after kill -9; " + Files.readString(dir.resolve("out2.txt")));
+        assertEquals(written.size(), Set.copyOf(records).size());
+        int repeated = records.size() - written.size();
+        System.out.printf("follow, kill -9, rotation, restart: %,d lines, %,d repeated (the acknowledgements after the"
+                + " last checkpoint write)%n", written.size(), repeated);
+        assertTrue(repeated <= 5_000, repeated + " lines repeated");
+        second.destroy();
+        assertTrue(second.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    private Process follow(String topic, String files, Path out) throws IOException {
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        ProcessBuilder builder = Run.jarProcess(dir, "--follow", "--files", files, "--topic", topic, "--state-dir",
+                dir.resolve("state").toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().putAll(Map.of("LOG2KAFKA_PARTIAL_LINE_WAIT", "1500", "LOG2KAFKA_CLOSE_INACTIVE", "2"));
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private Path logrotateConf(String directives) throws IOException {
+        assumeTrue(Files.isExecutable(Path.of(LOGROTATE)), "logrotate is not installed (Debian package logrotate;"
+                + " .ci/run installs it)");
+        Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, dir.resolve("app.log") + " {\n    rotate 10\n    missingok\n    " + directives
+                + "\n}\n");
+        return conf;
+    }
+
+    private void logrotate(Path conf) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(LOGROTATE, "-f", "-s", dir.resolve("logrotate.state").toString(),
+                conf.toString()).redirectErrorStream(true).start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), printed);
+    }
+
+    private static void awaitRecords(String topic, long count, Path out) throws IOException {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
+                    >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not " + count + " records in " + topic + " but "
+                    + Topics.endOffsetSum(BROKER.bootstrapServers(), topic) + ": " + Files.readString(out), e);
+        }
+    }
+
+    private static List<String> records(String topic) {
+        return OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+    }
+
+    /** Each expected line is among the records exactly once, and there is no other record. */
+    private static void assertExactlyOnce(List<String> expected, List<String> records, String context) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String record : records) {
+            counts.merge(record, 1, Integer::sum);
+        }
+        List<String> missing = new ArrayList<>();
+        long repeated = 0;
+        for (String line : expected) {
+            Integer count = counts.remove(line);
+            if (count == null) {
+                missing.add(line);
+            } else {
+                repeated += count - 1;
+            }
+        }
+        assertTrue(missing.isEmpty() && repeated == 0 && counts.isEmpty(), String.format("%,d lines expected,"
+                + " %,d records: %,d missing (first: %s), %,d repeated, %,d unexpected (first: %s); %s",
+                expected.size(), records.size(), missing.size(), missing.stream().limit(3).toList(), repeated,
+                counts.size(), counts.keySet().stream().limit(3).toList(), context));
+    }
+
+    /** Every line of every file in the directory that the writer wrote (app.log*), compressed ones decompressed. */
+    private List<String> linesInFiles() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("app.log")).toList()) {
+                try (InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file))
+                        : Files.newInputStream(file)) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    for (String line : text.split("\n")) {
+                        if (!line.isEmpty()) {
+                            lines.add(line);
+                        }
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private String fileNames() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Map<String, Long> sizes = new TreeMap<>();
+            for (Path file : files.toList()) {
+                sizes.put(file.getFileName().toString(), Files.size(file));
+            }
+            return sizes.toString();
+        }
+    }
+
+    private static List<String> append(Path file, String prefix, int count) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (int n = 0; n < count; n++) {
+            String line = prefix + EduroamLog.line(n, 5);
+            lines.add(line);
+            text.append(line).append('\n');
+        }
+        write(file, text.toString());
+        return lines;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Appends numbered lines to a log at a steady rate (about 2,000 a second, 20 every 10 ms), as a RADIUS server
+     * does. Like `echo >> file`, it opens the file for each write, so after a rotation it writes to the new file;
+     * or, like a daemon, it keeps the file open until told to reopen it.
+     */
+    static final class Writer {
+        private final Path file;
+        private final boolean keepOpen;
+        private final List<String> written = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicBoolean reopen = new AtomicBoolean();
+        private final Thread thread;
+
+        private Writer(Path file, boolean keepOpen) {
+            this.file = file;
+            this.keepOpen = keepOpen;
+            this.thread = new Thread(this::run, "log-writer");
+        }
+
+        static Writer start(Path file, boolean keepOpen) {
+            Writer writer = new Writer(file, keepOpen);
+            writer.thread.start();
+            return writer;
+        }
+
+        void reopen() {
+            reopen.set(true);
+        }
+
+        List<String> stop() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+            return List.copyOf(written);
+        }
+
+        private void run() {
+            int seq = 0;
+            OutputStream open = null;
+            try {
+                while (running.get()) {
+                    StringBuilder text = new StringBuilder();
+                    List<String> lines = new ArrayList<>();
+                    for (int i = 0; i < 20; i++, seq++) {
+                        String line = String.format("%07d %s", seq, EduroamLog.line(seq, 9));
+                        lines.add(line);
+                        text.append(line).append('\n');
+                    }
+                    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                    if (keepOpen) {
+                        if (open == null || reopen.getAndSet(false)) {
+                            if (open != null) {
+                                open.close();
+                            }
+                            open = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        }
+                        open.write(bytes);
+                        open.flush();
+                    } else {
+                        Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    }
+                    written.addAll(lines);
+                    Thread.sleep(10);
+                }
+                if (open != null) {
+                    open.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

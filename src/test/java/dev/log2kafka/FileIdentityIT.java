@@ -108,6 +108,26 @@ class FileIdentityIT {
         assertEquals(OneShotIT.strings(expected), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
+    @Test
+    void aNewFileOnAReusedInodeIsANewFile() throws Exception {
+        Path log = dir.resolve("radius.log");
+        append(log, 0, 2_000);
+        String topic = Topics.unique("inode");
+        assertEquals(0, ship(log.toString(), topic).exitCode());
+        Object inode = Files.getAttribute(log, "unix:ino");
+        Files.delete(log);
+        // the same name, the same size, other lines: the file system is free to give it the same inode
+        List<byte[]> lines = append(log, 5_000, 2_000);
+
+        Run run = ship(log.toString(), topic);
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("Lines: 2,000 read, 2,000 sent"), "inode " + inode + " then "
+                + Files.getAttribute(log, "unix:ino") + ": " + run.out());
+        List<byte[]> records = Topics.values(BROKER.bootstrapServers(), topic);
+        OneShotIT.assertRecordsEqual(lines, records.subList(2_000, records.size()));
+    }
+
     private Run ship(String files, String topic) throws IOException {
         return Run.inProcess("--files", files, "--topic", topic, "--state-dir", dir.resolve("state").toString(),
                 "--kafka-config", Run.clientProperties(dir, BROKER.bootstrapServers()).toString());

@@ -1,6 +1,7 @@
 package dev.log2kafka;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 
 import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +74,23 @@ class WatchModeIT {
         assertEquals(lines, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
         assertFalse(Files.exists(file));
         assertEquals(50_000, Files.readAllLines(done).size());
+    }
+
+    @Test
+    void aCompressedFileDroppedInIsShippedAsItsLines() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("watch-gzip");
+        List<byte[]> lines = OneShotIT.writeAwkwardLog(dir.resolve("radius.log"), 5_000);
+        try (InputStream in = Files.newInputStream(dir.resolve("radius.log"));
+                OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("radius.log.gz")))) {
+            in.transferTo(out);
+        }
+        start(incoming + "/*.gz", topic);
+
+        Files.move(dir.resolve("radius.log.gz"), incoming.resolve("radius.log.gz"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/radius.log.gz")));
+        OneShotIT.assertRecordsEqual(lines, Topics.values(BROKER.bootstrapServers(), topic));
     }
 
     @Test
@@ -236,8 +255,12 @@ class WatchModeIT {
     }
 
     private void start(Path incoming, String topic, String... options) throws IOException {
+        start(incoming + "/*.log", topic, options);
+    }
+
+    private void start(String files, String topic, String... options) throws IOException {
         Path config = Run.clientProperties(dir, BROKER.bootstrapServers());
-        List<String> args = new ArrayList<>(List.of("--watch", "--files", incoming + "/*.log", "--topic", topic,
+        List<String> args = new ArrayList<>(List.of("--watch", "--files", files, "--topic", topic,
                 "--kafka-config", config.toString()));
         args.addAll(List.of(options));
         running = CompletableFuture.supplyAsync(() -> Run.inProcess(app, args.toArray(String[]::new)));

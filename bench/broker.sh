@@ -6,7 +6,7 @@ start_broker() {
   cp "$JAR" "$WORK/broker.jar"
   java -Xmx1g -cp "$WORK/broker.jar" dev.log2kafka.kafka.EmbeddedKafka > "$WORK/broker.out" 2>&1 &
   BROKER_PID=$!
-  trap 'kill $BROKER_PID 2>/dev/null; wait $BROKER_PID 2>/dev/null' EXIT
+  trap 'kill $BROKER_PID 2>/dev/null; wait $BROKER_PID 2>/dev/null || true' EXIT
   for _ in $(seq 1 60); do grep -q "listening on" "$WORK/broker.out" && break; sleep 1; done
   BOOTSTRAP=$(grep -o '127.0.0.1:[0-9]*' "$WORK/broker.out")
   printf 'bootstrap.servers=%s\n' "$BOOTSTRAP" > "$WORK/client.properties"

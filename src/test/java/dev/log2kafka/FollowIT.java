@@ -143,6 +143,25 @@ class FollowIT {
     }
 
     @Test
+    void aFileTruncatedUnderTheReaderIsReadAgainFromItsStartAtOnceAndItsCopyAddsNothing() throws Exception {
+        String topic = Topics.unique("truncated");
+        Path conf = logrotateConf("copytruncate");
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(append(live, "before ", 1_000));
+        Path out = dir.resolve("out.txt");
+        // a last line is never sent for quiet here: what arrives, arrives because it was read
+        follow(topic, dir + "/app.log*", out, Map.of("LOG2KAFKA_PARTIAL_LINE_WAIT", "600000"));
+        awaitRecords(topic, 1_000, out);
+
+        logrotate(conf);
+        expected.addAll(append(live, "after ", 10));
+
+        awaitRecords(topic, 1_010, out);
+        Thread.sleep(1000);
+        assertExactlyOnce(expected, records(topic), "the copy app.log.1 holds the first 1,000 again");
+    }
+
+    @Test
     void aFileRotatedAwayFromAPatternOfTheLiveNameIsReadToItsEndThroughItsHandle() throws Exception {
         String topic = Topics.unique("rotate-live-name");
         Path conf = logrotateConf("create");
@@ -202,10 +221,15 @@ class FollowIT {
     }
 
     private Process follow(String topic, String files, Path out) throws IOException {
+        return follow(topic, files, out, Map.of());
+    }
+
+    private Process follow(String topic, String files, Path out, Map<String, String> settings) throws IOException {
         Run.clientProperties(dir, BROKER.bootstrapServers());
         ProcessBuilder builder = Run.jarProcess(dir, "--follow", "--files", files, "--topic", topic, "--state-dir",
                 dir.resolve("state").toString()).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().putAll(Map.of("LOG2KAFKA_PARTIAL_LINE_WAIT", "1500", "LOG2KAFKA_CLOSE_INACTIVE", "2"));
+        builder.environment().putAll(settings);
         Process process = builder.start();
         processes.add(process);
         return process;

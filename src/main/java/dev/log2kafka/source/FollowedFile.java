@@ -96,6 +96,13 @@ public final class FollowedFile {
         this.headGrew = false;
     }
 
+    /** The file was truncated: it is read again from its start, as the file its first bytes now make. */
+    void restart(Fingerprint newHead) {
+        readTo(0, 0, new byte[0]);
+        readSize = -1;
+        head(newHead);
+    }
+
     long readSize() {
         return readSize;
     }

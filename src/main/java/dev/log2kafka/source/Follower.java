@@ -122,10 +122,12 @@ public final class Follower {
             if (file.offset() >= 0 && (size < file.offset()
                     || size > file.readSize() && !FileInput.head(file.channel()).equals(file.head())
                     && file.head().length() == FileInput.IDENTITY_BYTES)) {
-                LOG.warn("{} is shorter than what was read of it (truncated, as copytruncate does); reading it from"
-                        + " its start", file.path());
+                LOG.warn("{} is shorter than what was read of it, or starts with other bytes (truncated, as"
+                        + " copytruncate does); reading it from its start", file.path());
                 handOver(file);
-                file.readTo(0, 0, new byte[0]);
+                file.restart(FileInput.head(file.channel()));
+            } else if (file.head().length() < FileInput.IDENTITY_BYTES && size > file.head().length()) {
+                // a short file grew: it is known by more of its first bytes now
                 file.head(FileInput.head(file.channel()));
             }
             if (file.copyOf() != null) {
@@ -138,8 +140,6 @@ public final class Follower {
                 toRead.add(file);
             } else if (!file.matching() && file.quietNanos(now) >= TimeUnit.SECONDS.toNanos(closeInactiveSeconds)) {
                 letGo.add(file);
-            } else if (file.head().length() < FileInput.IDENTITY_BYTES && size > file.head().length()) {
-                file.head(FileInput.head(file.channel()));
             }
         }
         for (FollowedFile file : letGo) {

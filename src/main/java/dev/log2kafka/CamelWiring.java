@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import com.sun.net.httpserver.HttpServer;
+
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.delivery.Checkpoints;
 import dev.log2kafka.delivery.DeadLetters;
@@ -12,8 +14,11 @@ import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.delivery.ShippingErrors;
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.kafka.EmbeddedKafka;
+import dev.log2kafka.progress.Metrics;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.service.HttpEndpoints;
+import dev.log2kafka.service.KafkaHealthCheck;
 import dev.log2kafka.source.Follower;
 import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
@@ -21,18 +26,28 @@ import dev.log2kafka.source.SpoolNames;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.apache.camel.health.HealthCheck.State.UP;
 
 /**
  * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
- * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`, `follow`), the checkpoint writer as a
+ * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`, `follow`),
+         the checkpoint writer as a
  * service of the context, and the Kafka connection on the kafka component.
  */
 final class CamelWiring implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelWiring.class);
 
     private static final String ROUTES = "camel.main.routes-include-pattern";
 
@@ -48,6 +63,8 @@ final class CamelWiring implements CamelConfiguration {
     private final ShippingSteps shipping;
     private final ShippingErrors shippingErrors;
     private final Follower follower;
+    private final HttpServer httpServer;
+    private final KafkaHealthCheck kafkaHealth;
     private final int progressInterval;
     private Main main;
 
@@ -58,10 +75,13 @@ final class CamelWiring implements CamelConfiguration {
      * @param bootstrapServers    where the producer connects
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
      * @param broker              the embedded broker, stopped with Camel; null if there is none
+     * @param httpServer          bound to --http-port for health and metrics; null if there is none
      */
     CamelWiring(Options options, SourceMode mode, InputFiles inputFiles, RunCounters counters, Path stateDir,
             String clusterId, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
-            EmbeddedKafka broker) {
+            EmbeddedKafka broker, HttpServer httpServer) {
+        this.httpServer = httpServer;
+        this.kafkaHealth = new KafkaHealthCheck(bootstrapServers, kafkaClientSettings);
         this.inputFiles = inputFiles;
         this.mode = mode;
         this.kafkaConfig = options.kafkaConfig();
@@ -104,6 +124,10 @@ final class CamelWiring implements CamelConfiguration {
                 // the kafka component now has every setting, and no route has started
                 Preflight.producerSettings(configured.getCamelContext().getComponent("kafka", KafkaComponent.class)
                         .getConfiguration(), kafkaClientSettings, kafkaConfig);
+                if (httpServer != null) {
+                    // Camel Main has set up its health checks (camel.health.*) by now
+                    HealthCheckRegistry.get(configured.getCamelContext()).register(kafkaHealth);
+                }
             }
         });
         main.addMainListener(new MainListenerSupport() {
@@ -168,5 +192,30 @@ final class CamelWiring implements CamelConfiguration {
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClientSettings);
+        if (httpServer != null) {
+            serveHealthAndMetrics(context, kafka);
+        }
+    }
+
+    /**
+     * --http-port: Camel's health checks with a Kafka readiness check, and the metrics, the Kafka producer's
+     * included (the producer camel-kafka makes is handed to them as it is made).
+     */
+    private void serveHealthAndMetrics(CamelContext context, KafkaComponent kafka) throws Exception {
+        Metrics metrics = new Metrics(counters, mode == SourceMode.FOLLOW ? follower::lagBytes
+                : checkpoints::lagBytes, checkpoints::ageNanos, () -> kafkaHealth.call().getState() == UP);
+        kafka.setKafkaClientFactory(new DefaultKafkaClientFactory() {
+            @Override
+            public Producer getProducer(Properties kafkaProps) {
+                Producer producer = super.getProducer(kafkaProps);
+                metrics.producer(producer);
+                return producer;
+            }
+        });
+        HttpEndpoints http = new HttpEndpoints(httpServer, metrics::scrape);
+        http.setCamelContext(context);
+        context.addService(http, true, true);
+        LOG.info("Health at http://localhost:{}/observe/health (and /live, /ready), metrics at /observe/metrics",
+                http.port());
     }
 }

@@ -17,6 +17,7 @@ import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.Settings;
 import dev.log2kafka.progress.ProgressListener;
 import dev.log2kafka.progress.RunCounters;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 
 /**
@@ -24,6 +25,9 @@ import picocli.CommandLine;
  * interactive, runs a {@link ShippingRun}, and turns how it ended into the exit code and, for a failure, one sentence.
  */
 public final class Log2Kafka {
+
+    /** The system property log4j2.properties reads to choose the appender of --log-format. */
+    private static final String LOG_APPENDER = "log2kafka.log-appender";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -76,6 +80,18 @@ public final class Log2Kafka {
         return exitCode;
     }
 
+    /**
+     * --log-format: the appender of log4j2.properties for it, `err` (text) or `json`, chosen as soon as the settings
+     * are read, before the run logs anything.
+     */
+    private static void logFormat(String format) {
+        String appender = "json".equals(format) ? "json" : "err";
+        if (!appender.equals(System.getProperty(LOG_APPENDER, "err"))) {
+            System.setProperty(LOG_APPENDER, appender);
+            Configurator.reconfigure();
+        }
+    }
+
     private int start(String... args) {
         try {
             Settings settings = Settings.load(Path.of(""), environment);
@@ -89,6 +105,7 @@ public final class Log2Kafka {
                 return ExitCode.OK.code();
             }
             Options options = Options.of(cli);
+            logFormat(options.logFormat());
             if (options.interactive()
                     || (terminal && args.length == 0 && !settings.environmentSetsAny(options.keys()))) {
                 new Prompts(new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())), out).ask(options);

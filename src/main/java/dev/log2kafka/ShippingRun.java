@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.sun.net.httpserver.HttpServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,6 +24,7 @@ import dev.log2kafka.kafka.KafkaConnectionCheck;
 import dev.log2kafka.kafka.KafkaConnectionException;
 import dev.log2kafka.progress.ConsoleProgress;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.service.HttpEndpoints;
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
@@ -74,6 +77,8 @@ final class ShippingRun implements Callable<ExitCode> {
         String bootstrap = kafka.remove("bootstrap.servers");
         EmbeddedKafka broker = null;
         StateLock stateLock = null;
+        // bound before anything starts: a port in use is a setting to change
+        HttpServer http = options.httpPort() == null ? null : HttpEndpoints.bind(options.httpPort());
         try {
             if (options.embeddedKafka()) {
                 broker = new EmbeddedKafka();
@@ -94,9 +99,10 @@ final class ShippingRun implements Callable<ExitCode> {
             KafkaConnectionCheck.Cluster cluster = KafkaConnectionCheck.verify(bootstrap, kafka,
                     Duration.ofSeconds(options.connectTimeout()), options.topic());
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
-            wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles : null),
+            wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles
+                    : null),
                     counters, stateDir, cluster.id(), Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
-                    kafka, broker);
+                    kafka, broker, http);
             camel = wiring.main(settings.forCamel(routeProperties(options)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
                     : (mode == SourceMode.WATCH ? "new files matching " : mode == SourceMode.FOLLOW
@@ -113,6 +119,9 @@ final class ShippingRun implements Callable<ExitCode> {
             }
             throw new IllegalStateException(KafkaClientSettings.hideSecrets(Sentences.sentence(e), kafka), e);
         } finally {
+            if (http != null) {
+                http.stop(0);
+            }
             if (stateLock != null) {
                 stateLock.close();
             }

@@ -200,9 +200,10 @@ class RoutesTest {
             Options options = Options.of(Options.parse(args, settings));
             SourceMode mode = options.mode();
             FilePattern pattern = options.pattern();
-            InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles() : null);
+            InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles()
+                    : null);
             CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
-                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null);
+                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null, null);
             main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options)));
             main.addMainListener(new MainListenerSupport() {
                 @Override

@@ -71,6 +71,16 @@ public final class Options {
                     + " rotations (renamed, copied and truncated, or compressed); files that appear later too.")
     boolean follow;
 
+    @Option(names = "--http-port", paramLabel = "PORT", converter = PortNumber.class,
+            description = "Serve health (/observe/health, /observe/health/live, /observe/health/ready) and Prometheus"
+                    + " metrics (/observe/metrics) over HTTP on this port (0: any free one). None by default.")
+    Integer httpPort;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text", converter = LogFormat.class,
+            description = "The log (standard error): text lines, or one JSON object a line (time, level, logger,"
+                    + " message, and file and lines where there are some) for log pipelines.")
+    String logFormat;
+
     @Option(names = "--done-file-name", paramLabel = "NAME",
             description = "Watch mode: take a file only once a marker file of this name is there too, e.g."
                     + " '${file:name}.done' (Camel's doneFileName). None by default.")
@@ -240,6 +250,16 @@ public final class Options {
         return embeddedKafka;
     }
 
+    /** `text` or `json`. */
+    public String logFormat() {
+        return logFormat;
+    }
+
+    /** The HTTP port for health and metrics, or null for none. */
+    public Integer httpPort() {
+        return httpPort;
+    }
+
     public int senderThreads() {
         return senderThreads;
     }
@@ -311,6 +331,34 @@ public final class Options {
                 // the sentence below says what is wanted
             }
             throw new CommandLine.TypeConversionException("must be a positive whole number");
+        }
+    }
+
+    /** text or json, in any case. */
+    static final class LogFormat implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String format = value.trim().toLowerCase(Locale.ROOT);
+            if (format.equals("text") || format.equals("json")) {
+                return format;
+            }
+            throw new CommandLine.TypeConversionException("must be text or json");
+        }
+    }
+
+    /** A TCP port: 0 (any free one) to 65535. */
+    static final class PortNumber implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 0 && n <= 65_535) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is wanted
+            }
+            throw new CommandLine.TypeConversionException("must be a port number from 0 to 65535");
         }
     }
 

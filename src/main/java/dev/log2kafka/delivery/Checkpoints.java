@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +60,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     private final Map<String, String> notCurrent = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private ScheduledExecutorService writer;
+    /** When every checkpoint was last written as far as Kafka acknowledged. */
+    private volatile long currentSinceNanos = System.nanoTime();
 
     /**
      * @param destination    where the lines go: the cluster's id and the topic, as `CLUSTER-ID/TOPIC`
@@ -113,7 +116,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
                 save(resumed);
                 Files.deleteIfExists(pathKey(path));
             } else if (!underPath && !saved.file().equals(path)) {
-                LOG.info("{} has the lines of {} (renamed, copied or compressed); it goes on from that file's "
+                LOG.atInfo().addKeyValue("file", path)
+                        .log("{} has the lines of {} (renamed, copied or compressed); it goes on from that file's "
                         + "checkpoint", path, saved.file());
             }
             return resumed;
@@ -167,6 +171,27 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         for (Progress progress : open.values()) {
             progress.saveIfMoved();
         }
+        if (notCurrent.isEmpty()) {
+            currentSinceNanos = System.nanoTime();
+        }
+    }
+
+    /** How long ago every checkpoint was last written as far as Kafka acknowledged (grows while writes fail). */
+    public long ageNanos() {
+        return System.nanoTime() - currentSinceNanos;
+    }
+
+    /** For each file being shipped, the bytes after its checkpoint: not yet acknowledged (0 for a gzip file). */
+    public Map<String, Long> lagBytes() {
+        Map<String, Long> lag = new TreeMap<>();
+        for (Map.Entry<String, Progress> file : open.entrySet()) {
+            try {
+                lag.put(file.getKey(), Math.max(0, Files.size(Path.of(file.getKey())) - file.getValue().offset()));
+            } catch (IOException e) {
+                // gone: nothing to say about it
+            }
+        }
+        return lag;
     }
 
     /**
@@ -264,13 +289,15 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         } catch (IOException e) {
             String reason = Sentences.ioProblem(e);
             if (notCurrent.put(checkpoint.file(), reason) == null) {
-                LOG.warn("Cannot write the checkpoint of {} in {}: {}; trying again every {} ms", checkpoint.file(),
+                LOG.atWarn().addKeyValue("file", checkpoint.file())
+                        .log("Cannot write the checkpoint of {} in {}: {}; trying again every {} ms", checkpoint.file(),
                         directory, reason, intervalMillis);
             }
             return false;
         }
         if (notCurrent.remove(checkpoint.file()) != null) {
-            LOG.info("The checkpoint of {} is written again", checkpoint.file());
+            LOG.atInfo().addKeyValue("file", checkpoint.file())
+                    .log("The checkpoint of {} is written again", checkpoint.file());
         }
         return true;
     }
@@ -328,6 +355,10 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
                         HexFormat.of().formatHex(next.tail()), false);
                 moved = true;
             }
+        }
+
+        synchronized long offset() {
+            return current.offset();
         }
 
         synchronized void saveIfMoved() {

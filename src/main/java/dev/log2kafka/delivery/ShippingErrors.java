@@ -35,8 +35,9 @@ public final class ShippingErrors {
     public void batchRejected(Exchange exchange) {
         LineBatch batch = exchange.getIn().getBody(LineBatch.class);
         progress.rejected(batch.source(), batch.recordCount());
-        LOG.error("File {} lines {}-{} were not sent to topic {}: {}", batch.source(), batch.firstLine(),
-                batch.lastLine(), topic, Sentences.sentence(cause(exchange)));
+        LOG.atError().addKeyValue("file", batch.source()).addKeyValue("lines", batch.firstLine() + "-"
+                + batch.lastLine()).log("File {} lines {}-{} were not sent to topic {}: {}", batch.source(),
+                batch.firstLine(), batch.lastLine(), topic, Sentences.sentence(cause(exchange)));
     }
 
     /** A file (or standard input) was not shipped completely: one sentence naming it and the cause. */
@@ -47,7 +48,8 @@ public final class ShippingErrors {
             String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, body instanceof LineReader reader
                     ? reader.source() : body instanceof FollowedFile followed ? followed.path().toString()
                     : SourceMode.STANDARD_INPUT_NAME, String.class);
-            LOG.error("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)"
+            LOG.atError().addKeyValue("file", file)
+                    .log("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)"
                     : mode == SourceMode.FOLLOW ? " (it is read again from its checkpoint)" : "",
                     Sentences.sentence(cause));
         }

@@ -76,10 +76,12 @@ public final class ShippingSteps implements LineReader.Listener {
             }
             FileInput in = FileInput.open(channel);
             if (start.complete() && (in.gzip() || start.offset() == channel.size())) {
-                LOG.info("{} was shipped completely before; not sent again (use --force to send it again)", path);
+                LOG.atInfo().addKeyValue("file", path)
+                        .log("{} was shipped completely before; not sent again (use --force to send it again)", path);
                 progress.alreadyShipped();
             } else if (start.offset() > 0 && !reads.containsKey(file)) {
-                LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
+                LOG.atInfo().addKeyValue("file", path)
+                        .log("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
                         start.lines() + 1, start.offset());
             }
             in.skipTo(start.offset());
@@ -105,7 +107,8 @@ public final class ShippingSteps implements LineReader.Listener {
         if (file.offset() < 0) {
             start = checkpoints.resume(file.path(), file.channel());
             if (start.offset() > 0) {
-                LOG.info("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", source,
+                LOG.atInfo().addKeyValue("file", source)
+                        .log("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", source,
                         start.lines() + 1, start.offset());
             }
         } else {
@@ -140,13 +143,15 @@ public final class ShippingSteps implements LineReader.Listener {
         Path path = Path.of(file);
         BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
         if (!Objects.equals(now.fileKey(), read.identity())) {
-            LOG.warn("{} was replaced while it was shipped; shipping the file now there too", path);
+            LOG.atWarn().addKeyValue("file", path)
+                    .log("{} was replaced while it was shipped; shipping the file now there too", path);
             reads.remove(file);
             checkpoints.forget(read.start());
             return true;
         }
         if (!read.gzip() && now.size() > read.endOffset()) {
-            LOG.warn("{} grew by {} bytes while it was shipped; shipping the new lines too", path,
+            LOG.atWarn().addKeyValue("file", path)
+                    .log("{} grew by {} bytes while it was shipped; shipping the new lines too", path,
                     now.size() - read.endOffset());
             return true;
         }

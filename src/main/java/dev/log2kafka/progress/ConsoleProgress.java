@@ -45,15 +45,17 @@ public final class ConsoleProgress implements ProgressListener {
             }
             case FILE_STARTED -> {
                 if (terminal == null) {
-                    LOG.info("Shipping {} ({})", event.file().source(),
+                    LOG.atInfo().addKeyValue("file", event.file().source())
+                            .log("Shipping {} ({})", event.file().source(),
                             event.file().size() < 0 ? "size unknown" : String.format("%,d bytes", event.file().size()));
                 }
             }
             case FILE_DONE, FILE_FAILED -> {
                 if (terminal == null) {
                     RunCounters.FileSnapshot f = event.file();
-                    LOG.info("{} {}: {} lines sent, {} rejected, in {}", event.type() == ProgressEvent.Type.FILE_DONE
-                            ? "Done" : "Failed", f.source(), String.format("%,d", f.linesSent()),
+                    LOG.atInfo().addKeyValue("file", f.source()).log("{} {}: {} lines sent, {} rejected, in {}",
+                            event.type() == ProgressEvent.Type.FILE_DONE ? "Done" : "Failed", f.source(),
+                                    String.format("%,d", f.linesSent()),
                             String.format("%,d", f.linesRejected()), duration(Duration.ofNanos(f.elapsedNanos())));
                 }
             }

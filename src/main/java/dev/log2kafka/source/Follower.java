@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -93,7 +94,8 @@ public final class Follower {
                 // how far it goes is not known: it grows
                 progress.fileStarted(path.toString(), -1);
             } else if (!file.path().equals(path)) {
-                LOG.info("{} was renamed to {}; following it there", file.path(), path);
+                LOG.atInfo().addKeyValue("file", file.path())
+                        .log("{} was renamed to {}; following it there", file.path(), path);
                 progress.renamed(file.path().toString(), path.toString());
                 file.renamed(path);
             }
@@ -106,7 +108,9 @@ public final class Follower {
             if (!seen.contains(file.key()) && file.matching()) {
                 file.matching(false);
                 Path gone = whereNow(file);
-                LOG.info("{} is now {}, which {} does not match; reading it to its end", file.path(), gone, pattern);
+                LOG.atInfo().addKeyValue("file", file.path())
+                        .log("{} is now {}, which {} does not match; reading it to its end", file.path(), gone,
+                                pattern);
                 progress.renamed(file.path().toString(), gone.toString());
                 file.renamed(gone);
             }
@@ -122,7 +126,8 @@ public final class Follower {
             if (file.offset() >= 0 && (size < file.offset()
                     || size > file.readSize() && !FileInput.head(file.channel()).equals(file.head())
                     && file.head().length() == FileInput.IDENTITY_BYTES)) {
-                LOG.warn("{} is shorter than what was read of it, or starts with other bytes (truncated, as"
+                LOG.atWarn().addKeyValue("file", file.path())
+                        .log("{} is shorter than what was read of it, or starts with other bytes (truncated, as"
                         + " copytruncate does); reading it from its start", file.path());
                 handOver(file);
                 file.restart(FileInput.head(file.channel()));
@@ -161,6 +166,21 @@ public final class Follower {
             file.readTo(-1, 0, new byte[0]);
             file.readSize(-1);
         }
+    }
+
+    /** For each followed file, the bytes after where it was read to (and acknowledged). */
+    public synchronized Map<String, Long> lagBytes() {
+        Map<String, Long> lag = new TreeMap<>();
+        for (FollowedFile file : followed.values()) {
+            if (!file.gzip()) {
+                try {
+                    lag.put(file.path().toString(), Math.max(0, file.channel().size() - Math.max(0, file.offset())));
+                } catch (IOException e) {
+                    // closed: it is being let go
+                }
+            }
+        }
+        return lag;
     }
 
     /** Closes every followed file: the run ends. */
@@ -237,7 +257,8 @@ public final class Follower {
                 if (original.offset() >= 0) {
                     copy.readTo(original.offset(), original.lines(), original.tail());
                 }
-                LOG.info("{} goes on from line {} of {}", copy.path(), original.lines() + 1, original.path());
+                LOG.atInfo().addKeyValue("file", copy.path())
+                        .log("{} goes on from line {} of {}", copy.path(), original.lines() + 1, original.path());
             }
         }
     }
@@ -250,7 +271,7 @@ public final class Follower {
             finished.put(file.key(), file.size());
         }
         progress.fileEnded(file.path().toString(), true);
-        LOG.info("{} is read to its end and let go", file.path());
+        LOG.atInfo().addKeyValue("file", file.path()).log("{} is read to its end and let go", file.path());
     }
 
     /** How many files are followed now. */

@@ -208,7 +208,10 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         }
     }
 
-    /** Whether every byte there is was read: a file read to its end is complete even if a stop came before the reader noticed. */
+    /**
+     * Whether every byte there is was read: a file read to its end is complete even if a stop came before the reader
+     * noticed.
+     */
     private boolean readToTheEnd() {
         if (position < limit) {
             return false;

@@ -13,8 +13,9 @@ import java.util.function.BooleanSupplier;
  * Standard input, read on a thread of its own. A read from a pipe blocks until a writer writes or closes it, and
  * cannot be interrupted; reading it here instead lets the {@link LineReader} tell a pause from the end (and send the
  * lines it holds, {@link #awaitInput}) and lets a stop request end a read that waits for input: such a read throws
- * {@link InterruptedIOException}, after what was read already was handed out. The thread is a daemon: it does not keep the process alive when it is stopped while
- * blocked. At most a few chunks wait here, so a fast writer is held back, not buffered.
+ * {@link InterruptedIOException}, after what was read already was handed out. The thread is a daemon: it does not
+ * keep the process alive when it is stopped while blocked. At most a few chunks wait here, so a fast writer is held
+ * back, not buffered.
  */
 public final class StandardInput extends InputStream {
 

@@ -2,11 +2,12 @@ package dev.log2kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
-
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.delivery.Checkpoints;
 import dev.log2kafka.delivery.DeadLetters;
@@ -26,13 +27,17 @@ import dev.log2kafka.source.SpoolNames;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.RoutePolicySupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,10 @@ import static org.apache.camel.health.HealthCheck.State.UP;
 final class CamelWiring implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelWiring.class);
+    /** The cluster namespace of --cluster-lock: one lock for the source routes. */
+    private static final String CLUSTER_NAMESPACE = "log2kafka";
+    /** How often a standby tries the cluster lock (and the leader proves it is alive). */
+    private static final long CLUSTER_LOCK_INTERVAL_SECONDS = 2;
 
     private static final String ROUTES = "camel.main.routes-include-pattern";
 
@@ -64,6 +73,7 @@ final class CamelWiring implements CamelConfiguration {
     private final ShippingErrors shippingErrors;
     private final Follower follower;
     private final HttpServer httpServer;
+    private final Path clusterLock;
     private final KafkaHealthCheck kafkaHealth;
     private final int progressInterval;
     private Main main;
@@ -81,6 +91,7 @@ final class CamelWiring implements CamelConfiguration {
             String clusterId, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
             EmbeddedKafka broker, HttpServer httpServer) {
         this.httpServer = httpServer;
+        this.clusterLock = options.clusterLock();
         this.kafkaHealth = new KafkaHealthCheck(bootstrapServers, kafkaClientSettings);
         this.inputFiles = inputFiles;
         this.mode = mode;
@@ -171,6 +182,22 @@ final class CamelWiring implements CamelConfiguration {
         return follower;
     }
 
+    /**
+     * The route policy `leader` of the watch and follow routes: with --cluster-lock, Camel's clustered route policy,
+     * which starts them only in the instance that holds the lock of camel-file's file-lock cluster service (see
+     * {@link #configure}); without, every instance is the leader.
+     */
+    @BindToRegistry("leader")
+    public RoutePolicy leader() throws Exception {
+        if (clusterLock == null) {
+            return new RoutePolicySupport() {
+            };
+        }
+        ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(CLUSTER_NAMESPACE);
+        policy.setInitialDelay(Duration.ZERO);
+        return policy;
+    }
+
     @BindToRegistry("shippingErrors")
     public ShippingErrors shippingErrors() {
         return shippingErrors;
@@ -189,6 +216,14 @@ final class CamelWiring implements CamelConfiguration {
         checkpoints.setCamelContext(context);
         // a service of the context: checkpoints are written while it runs, and once more when it stops
         context.addService(checkpoints, true, true);
+        if (clusterLock != null) {
+            // the lock is a file in the directory: held by one instance at a time, let go when its process ends
+            FileLockClusterService cluster = new FileLockClusterService();
+            cluster.setRoot(clusterLock.toString());
+            cluster.setAcquireLockDelay(1, TimeUnit.SECONDS);
+            cluster.setAcquireLockInterval(CLUSTER_LOCK_INTERVAL_SECONDS, TimeUnit.SECONDS);
+            context.addService(cluster);
+        }
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClientSettings);

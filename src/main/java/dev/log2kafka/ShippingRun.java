@@ -94,8 +94,15 @@ final class ShippingRun implements Callable<ExitCode> {
             // The embedded broker's topics go with it at exit, so its checkpoints must too.
             Path stateDir = broker != null && options.stateDirIsDefault()
                     ? broker.dataDirectory().resolve("log2kafka-state") : options.stateDir();
-            // standard input has no checkpoints, so two pipes may run side by side
-            stateLock = mode == SourceMode.STANDARD_INPUT ? null : StateLock.acquire(stateDir);
+            if (mode == SourceMode.STANDARD_INPUT) {
+                // standard input has no checkpoints, so two pipes may run side by side
+                stateLock = null;
+            } else if (options.clusterLock() != null) {
+                // instances under one cluster lock share the state directory: the lock decides which one ships
+                StateLock.writable(stateDir);
+            } else {
+                stateLock = StateLock.acquire(stateDir);
+            }
             KafkaConnectionCheck.Cluster cluster = KafkaConnectionCheck.verify(bootstrap, kafka,
                     Duration.ofSeconds(options.connectTimeout()), options.topic());
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));

@@ -71,6 +71,12 @@ public final class Options {
                     + " rotations (renamed, copied and truncated, or compressed); files that appear later too.")
     boolean follow;
 
+    @Option(names = "--cluster-lock", paramLabel = "DIR",
+            description = "Standby failover (watch and follow): of the instances started with the same DIR, on storage"
+                    + " they all see, and the same --state-dir, one ships and the others wait; one of them takes"
+                    + " over when it dies. None by default.")
+    Path clusterLock;
+
     @Option(names = "--http-port", paramLabel = "PORT", converter = PortNumber.class,
             description = "Serve health (/observe/health, /observe/health/live, /observe/health/ready) and Prometheus"
                     + " metrics (/observe/metrics) over HTTP on this port (0: any free one). None by default.")
@@ -201,7 +207,12 @@ public final class Options {
             }
             return SourceMode.STANDARD_INPUT;
         }
-        return watch ? SourceMode.WATCH : follow ? SourceMode.FOLLOW : SourceMode.ONE_SHOT;
+        SourceMode mode = watch ? SourceMode.WATCH : follow ? SourceMode.FOLLOW : SourceMode.ONE_SHOT;
+        if (clusterLock != null && mode == SourceMode.ONE_SHOT) {
+            throw new SettingsException("--cluster-lock is for a service that runs until stopped (--watch or"
+                    + " --follow): a one-shot run has no standby to hand over to.");
+        }
+        return mode;
     }
 
     /** --files as a pattern; standard input has none to walk, so it reads as a name in the working directory. */
@@ -248,6 +259,11 @@ public final class Options {
 
     public boolean embeddedKafka() {
         return embeddedKafka;
+    }
+
+    /** The directory of the cluster lock (standby failover), or null for none. */
+    public Path clusterLock() {
+        return clusterLock;
     }
 
     /** `text` or `json`. */

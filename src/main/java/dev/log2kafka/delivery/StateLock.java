@@ -33,11 +33,9 @@ public final class StateLock implements AutoCloseable {
      * @throws InUseException      if another run holds it
      */
     public static StateLock acquire(Path directory) {
+        writable(directory);
         FileChannel channel;
         try {
-            Files.createDirectories(directory);
-            // checkpoints are new files in it: make one, as they will be made
-            Files.delete(Files.createTempFile(directory, "probe", ".tmp"));
             channel = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -57,6 +55,23 @@ public final class StateLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             return new StateLock(channel, lock);
+        } catch (IOException e) {
+            throw new SettingsException("State directory " + directory + " cannot be written: "
+                    + Sentences.ioProblem(e) + " (set another with --state-dir).");
+        }
+    }
+
+    /**
+     * Makes the directory if it is not there and proves that checkpoints can be written in it; for instances that
+     * share it under a cluster lock, which decides instead which of them ships.
+     *
+     * @throws SettingsException if the directory cannot be created or written
+     */
+    public static void writable(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            // checkpoints are new files in it: make one, as they will be made
+            Files.delete(Files.createTempFile(directory, "probe", ".tmp"));
         } catch (IOException e) {
             throw new SettingsException("State directory " + directory + " cannot be written: "
                     + Sentences.ioProblem(e) + " (set another with --state-dir).");

@@ -98,6 +98,14 @@ class OptionsTest {
     }
 
     @Test
+    void aClusterLockIsForAServiceNotForAOneShotRun() {
+        assertEquals(SourceMode.FOLLOW, parse(Map.of(), "--follow", "--cluster-lock", "/shared/lock").mode());
+        assertEquals("--cluster-lock is for a service that runs until stopped (--watch or --follow): a one-shot run"
+                + " has no standby to hand over to.", assertThrows(SettingsException.class,
+                        () -> parse(Map.of(), "--cluster-lock", "/shared/lock").mode()).getMessage());
+    }
+
+    @Test
     void followIsItsOwnModeAndNeitherWatchNorStandardInput() {
         assertEquals(SourceMode.FOLLOW, parse(Map.of("LOG2KAFKA_FOLLOW", "yes"), "--files", "/var/log/app.log*")
                 .mode());

@@ -6,7 +6,8 @@
 #
 # Each tool sends every line as one record to a topic of its own (one partition, acks=all,
 # idempotent, lz4, linger 5 ms); the topic's record count must equal the line count. Prints for
-# each tool the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds.
+# each tool the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds and
+# CPU seconds per million lines. kcat runs twice: with log2kafka's settings, and tuned (larger batches).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ source bench/broker.sh
 start_broker
 
 TOOLS="log2kafka plain"
-command -v kcat >/dev/null && TOOLS="$TOOLS kcat" || echo "kcat is not installed: skipped"
+command -v kcat >/dev/null && TOOLS="$TOOLS kcat kcat-tuned" || echo "kcat is not installed: skipped"
 # A fresh broker is slow until its JIT has warmed up: warm it with one untimed run first.
 java -cp "$CP" PlainProducer "$BOOTSTRAP" warm-up "$LOG" > /dev/null 2>&1
 : > "$WORK/results.txt"
@@ -43,8 +44,13 @@ for run in $(seq 1 "$RUNS"); do
       log2kafka) cmd=(java $L2K_JAVA_OPTS -jar "$JAR" --files "$LOG" --topic "$topic"
                       --kafka-config "$WORK/client.properties" --state-dir "$WORK/state-$topic" $L2K_OPTS) ;;
       plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$LOG") ;;
+      # log2kafka's settings
       kcat) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
                  -X compression.codec=lz4 -X linger.ms=5 "$LOG") ;;
+      # the same, with librdkafka's batches and queue as large as it takes
+      kcat-tuned) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
+                 -X compression.codec=lz4 -X linger.ms=50 -X batch.size=1000000 -X batch.num.messages=100000
+                 -X queue.buffering.max.kbytes=1048576 -X queue.buffering.max.messages=2000000 "$LOG") ;;
     esac
     /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "${cmd[@]}" > "$WORK/$tool.out" 2>&1 \
       || { echo "$tool failed:"; tail -5 "$WORK/$tool.out"; exit 1; }
@@ -57,16 +63,18 @@ done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
-printf '%-10s %9s %12s %8s %10s %8s\n' tool wall_s lines/s MB/s peakRSS_MB cpu_s
+printf '%-10s %9s %12s %8s %10s %8s %12s\n' tool wall_s lines/s MB/s peakRSS_MB cpu_s cpu_s/Mlines
 for tool in $TOOLS; do
   wall=$(awk -v t=$tool '$1==t {print $2}' "$WORK/results.txt" | median)
   rss=$(awk -v t=$tool '$1==t {print $3}' "$WORK/results.txt" | median)
   cpu=$(awk -v t=$tool '$1==t {print $4+$5}' "$WORK/results.txt" | median)
-  eval "wall_$tool=$wall"
+  eval "wall_${tool//-/_}=$wall"
   awk -v t=$tool -v w="$wall" -v r="$rss" -v c="$cpu" -v n="$LINES" -v b="$BYTES" \
-    'BEGIN {printf "%-10s %9.2f %12d %8.1f %10d %8.2f\n", t, w, n/w, b/w/1e6, r/1024, c}'
+    'BEGIN {printf "%-10s %9.2f %12d %8.1f %10d %8.2f %12.2f\n", t, w, n/w, b/w/1e6, r/1024, c, c/(n/1e6)}'
 done
 echo
 awk -v a="$wall_log2kafka" -v b="$wall_plain" 'BEGIN {printf "log2kafka / plain Java loop: %.2f x\n", b/a}'
 [ -n "${wall_kcat:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_kcat" 'BEGIN {printf "log2kafka / kcat:            %.2f x\n", b/a}'
+[ -n "${wall_kcat_tuned:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_kcat_tuned" \
+  'BEGIN {printf "log2kafka / kcat tuned:      %.2f x\n", b/a}'
 true

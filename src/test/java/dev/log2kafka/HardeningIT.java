@@ -47,6 +47,23 @@ class HardeningIT {
         }
     }
 
+    /** A compacted topic takes only records with a key: every line would be refused, so the check names it. */
+    @Test
+    void aCompactedTopicIsNamedBeforeAnythingIsRead() throws Exception {
+        String topic = Topics.unique("compacted");
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("cleanup.policy", "compact"));
+        Files.write(dir.resolve("a.log"), List.of("a", "b"));
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+
+        Run run = Run.jar(dir, "--files", dir + "/a.log", "--topic", topic);
+
+        assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("Topic " + topic + " at " + BROKER.bootstrapServers() + " is compacted"
+                + " (cleanup.policy=compact): Kafka takes only records with a key there, and log2kafka sends each line"
+                + " without one; ship to a topic that is not compacted."), run.err());
+        assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
     /** A checkpoint belongs to its cluster and topic: another of either ships the file whole. */
     @Test
     void aFileShippedOnceShipsWholeToAnotherTopicOrANewClusterWithTheSameStateDirectory() throws Exception {

@@ -127,8 +127,15 @@ public final class KafkaConnectionCheck {
             int timeoutMs) throws ExecutionException, InterruptedException, TimeoutException {
         try {
             admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
-            return asInteger(setting(admin, new ConfigResource(ConfigResource.Type.TOPIC, topic), "max.message.bytes",
-                    timeoutMs));
+            Config config = config(admin, new ConfigResource(ConfigResource.Type.TOPIC, topic), timeoutMs);
+            String cleanup = value(config, "cleanup.policy");
+            if (cleanup != null && cleanup.contains("compact")) {
+                // the broker would refuse every line, batch after batch
+                throw new SettingsException("Topic " + topic + " at " + servers + " is compacted (cleanup.policy="
+                        + cleanup + "): Kafka takes only records with a key there, and log2kafka sends each line"
+                        + " without one; ship to a topic that is not compacted.");
+            }
+            return asInteger(value(config, "max.message.bytes"));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                 throw e;
@@ -150,14 +157,23 @@ public final class KafkaConnectionCheck {
     /** A broker's or topic's setting, or null if this user may not read it. */
     private static String setting(Admin admin, ConfigResource resource, String name, int timeoutMs)
             throws InterruptedException, TimeoutException {
+        return value(config(admin, resource, timeoutMs), name);
+    }
+
+    /** A broker's or topic's settings, or null if this user may not read them. */
+    private static Config config(Admin admin, ConfigResource resource, int timeoutMs)
+            throws InterruptedException, TimeoutException {
         try {
-            Config config = admin.describeConfigs(List.of(resource)).all()
-                    .get(timeoutMs + 1000L, TimeUnit.MILLISECONDS).get(resource);
-            ConfigEntry entry = config == null ? null : config.get(name);
-            return entry == null ? null : entry.value();
+            return admin.describeConfigs(List.of(resource)).all().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS)
+                    .get(resource);
         } catch (ExecutionException e) {
             return null;
         }
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config == null ? null : config.get(name);
+        return entry == null ? null : entry.value();
     }
 
     private static Integer asInteger(String value) {

@@ -85,13 +85,14 @@ class SettingsIT {
     }
 
     /**
-     * The batch size the route uses shows in a batch the broker refuses: the log names its line range. A compacted
-     * topic refuses records without a key, so the first batch fails, whatever its size.
+     * The batch size the route uses shows in a batch the broker refuses: the log names its line range. A topic that
+     * takes no record older than the moment it arrives (message.timestamp.before.max.ms=0) refuses every record the
+     * producer lingered on, so the first batch fails, whatever its size.
      */
     @Test
     void theBatchSizeTheRouteUsesFollowsTheSamePrecedence() throws Exception {
         String refusing = Topics.unique("refusing");
-        Topics.create(BROKER.bootstrapServers(), refusing, 1, Map.of("cleanup.policy", "compact"));
+        Topics.create(BROKER.bootstrapServers(), refusing, 1, Map.of("message.timestamp.before.max.ms", "0"));
         Path log = dir.resolve("refused.log");
         Files.write(log, java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "line " + i).toList());
         writeApplicationProperties(refusing, log, 5);

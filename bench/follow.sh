@@ -56,6 +56,13 @@ await_records() {  # TOPIC COUNT
   echo "topic $1 does not reach $2 records"; exit 1
 }
 stop() { kill -TERM "$L2K"; wait "$L2K" || true; }
+follow_files() {  # DIR TOPIC LINES: 100,000 lines in files of LINES each, followed until all are in TOPIC
+  rm -rf "$1"; mkdir -p "$1"
+  java -cp "$CP" dev.log2kafka.EduroamLog 100000 "$1/all.txt"
+  split -l "$3" -a 4 -d --additional-suffix=.log "$1/all.txt" "$1/part-" && rm "$1/all.txt"
+  follow "$1" "$2"
+  await_records "$2" 100000
+}
 
 # 1. latency
 dir="$WORK/follow/latency"; rm -rf "$dir"; mkdir -p "$dir"; touch "$dir/live.log"
@@ -68,12 +75,9 @@ java -cp "$CP" FollowLatency measure "$BOOTSTRAP" "$topic" "$count"
 stop
 
 # 2. idle
-dir="$WORK/follow/idle"; rm -rf "$dir"; mkdir -p "$dir"
-java -cp "$CP" dev.log2kafka.EduroamLog 100000 "$dir/all.txt"
-split -l 1000 -a 3 -d --additional-suffix=.log "$dir/all.txt" "$dir/part-" && rm "$dir/all.txt"
+dir="$WORK/follow/idle"
 topic="follow-idle-$RANDOM"
-follow "$dir" "$topic"
-await_records "$topic" 100000
+follow_files "$dir" "$topic" 1000
 sleep 2
 before=$(cpu_seconds "$L2K")
 sleep "$IDLE"
@@ -82,12 +86,9 @@ printf 'follow, 100 files, %d s idle: %s CPU seconds\n' "$IDLE" "$(echo "$after 
 stop
 
 # 3. memory
-dir="$WORK/follow/many"; rm -rf "$dir"; mkdir -p "$dir"
-java -cp "$CP" dev.log2kafka.EduroamLog 100000 "$dir/all.txt"
-split -l 100 -a 4 -d --additional-suffix=.log "$dir/all.txt" "$dir/part-" && rm "$dir/all.txt"
+dir="$WORK/follow/many"
 topic="follow-many-$RANDOM"
-follow "$dir" "$topic"
-await_records "$topic" 100000
+follow_files "$dir" "$topic" 100
 sleep 5
 printf 'follow, 1,000 files shipped and followed: peak RSS %d MB (the JVM log2kafka runs in)\n' "$(rss_mb "$L2K")"
 stop

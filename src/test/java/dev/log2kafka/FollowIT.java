@@ -100,12 +100,7 @@ class FollowIT {
         writer = Writer.start(dir.resolve("app.log"), false);
         Process follower = follow(topic, dir + "/app.log*", out);
 
-        for (int rotation = 0; rotation < 3; rotation++) {
-            Thread.sleep(1500);
-            logrotate(conf);
-        }
-        Thread.sleep(1000);
-        List<String> written = writer.stop();
+        List<String> written = rotateThreeTimesThenStopWriting(conf);
 
         awaitRecords(topic, written.size(), out);
         Thread.sleep(3000);
@@ -125,12 +120,7 @@ class FollowIT {
         writer = Writer.start(dir.resolve("app.log"), false);
         Process follower = follow(topic, dir + "/app.log*", out);
 
-        for (int rotation = 0; rotation < 3; rotation++) {
-            Thread.sleep(1500);
-            logrotate(conf);
-        }
-        Thread.sleep(1000);
-        List<String> written = writer.stop();
+        List<String> written = rotateThreeTimesThenStopWriting(conf);
         // copytruncate loses what is written between its copy and its truncation; what the files hold is the truth
         List<String> inFiles = linesInFiles();
 
@@ -218,6 +208,16 @@ class FollowIT {
         assertTrue(repeated <= 5_000, repeated + " lines repeated");
         second.destroy();
         assertTrue(second.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    /** logrotate three times, 1.5 s apart, while the writer appends; then what the writer wrote. */
+    private List<String> rotateThreeTimesThenStopWriting(Path conf) throws Exception {
+        for (int rotation = 0; rotation < 3; rotation++) {
+            Thread.sleep(1500);
+            logrotate(conf);
+        }
+        Thread.sleep(1000);
+        return writer.stop();
     }
 
     private Process follow(String topic, String files, Path out) throws IOException {

@@ -80,9 +80,7 @@ public final class ShippingSteps implements LineReader.Listener {
                         .log("{} was shipped completely before; not sent again (use --force to send it again)", path);
                 progress.alreadyShipped();
             } else if (start.offset() > 0 && !reads.containsKey(file)) {
-                LOG.atInfo().addKeyValue("file", path)
-                        .log("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", path,
-                        start.lines() + 1, start.offset());
+                resuming(start);
             }
             in.skipTo(start.offset());
             checkpoints.open(start);
@@ -107,9 +105,7 @@ public final class ShippingSteps implements LineReader.Listener {
         if (file.offset() < 0) {
             start = checkpoints.resume(file.path(), file.channel());
             if (start.offset() > 0) {
-                LOG.atInfo().addKeyValue("file", source)
-                        .log("Resuming {} at line {} (byte {}), where the last run's acknowledgements ended", source,
-                        start.lines() + 1, start.offset());
+                resuming(start);
             }
         } else {
             start = new Checkpoints.Checkpoint(source, file.offset(), file.lines(), file.head(),
@@ -128,6 +124,11 @@ public final class ShippingSteps implements LineReader.Listener {
         return new LineReader(FileInput.slice(file.channel(), start.offset(), Math.max(start.offset(), file.size())),
                 source, start.offset(), start.lines(), batchSize, skipEmptyLines, lineLimit.bytes(), this)
                 .holdingPartialLine(!file.sendPartialLine());
+    }
+
+    private static void resuming(Checkpoints.Checkpoint start) {
+        LOG.atInfo().addKeyValue("file", start.file()).log("Resuming {} at line {} (byte {}), where the last run's"
+                + " acknowledgements ended", start.file(), start.lines() + 1, start.offset());
     }
 
     /**

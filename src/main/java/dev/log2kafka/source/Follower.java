@@ -274,11 +274,6 @@ public final class Follower {
         LOG.atInfo().addKeyValue("file", file.path()).log("{} is read to its end and let go", file.path());
     }
 
-    /** How many files are followed now. */
-    public synchronized int size() {
-        return followed.size();
-    }
-
     @Override
     public String toString() {
         return "following " + pattern;

@@ -3,6 +3,8 @@
 # generated eduroam-like log, against one local broker running as a separate process.
 #
 #   bench/run.sh [LINES]        LINES defaults to 10000000 (about 1.3 GB); RUNS=3 alternating runs
+#   BASELINE_JAR=other.jar bench/run.sh   also runs another build of log2kafka (`baseline`), side by side
+#   TOOLS="log2kafka baseline" ...        only these tools
 #
 # Each tool sends every line as one record to a topic of its own (one partition, acks=all,
 # idempotent, lz4, linger 5 ms); the topic's record count must equal the line count. Prints for
@@ -31,8 +33,11 @@ BYTES=$(stat -c %s "$LOG")
 source bench/broker.sh
 start_broker
 
-TOOLS="log2kafka plain"
-command -v kcat >/dev/null && TOOLS="$TOOLS kcat kcat-tuned" || echo "kcat is not installed: skipped"
+if [ -z "${TOOLS:-}" ]; then
+  TOOLS="log2kafka plain"
+  [ -n "${BASELINE_JAR:-}" ] && TOOLS="$TOOLS baseline"
+  command -v kcat >/dev/null && TOOLS="$TOOLS kcat kcat-tuned" || echo "kcat is not installed: skipped"
+fi
 # A fresh broker is slow until its JIT has warmed up: warm it with one untimed run first.
 java -cp "$CP" PlainProducer "$BOOTSTRAP" warm-up "$LOG" > /dev/null 2>&1
 : > "$WORK/results.txt"
@@ -41,8 +46,11 @@ for run in $(seq 1 "$RUNS"); do
   for tool in $TOOLS; do
     topic="$tool-$run-$RANDOM"
     case $tool in
-      log2kafka) cmd=(java $L2K_JAVA_OPTS -jar "$JAR" --files "$LOG" --topic "$topic"
-                      --kafka-config "$WORK/client.properties" --state-dir "$WORK/state-$topic" $L2K_OPTS) ;;
+      # run in $WORK, where there is no routes/ nor application.properties: each build runs its own copies
+      log2kafka|baseline)
+        jar=$JAR; [ "$tool" = baseline ] && jar=$BASELINE_JAR
+        cmd=(env -C "$WORK" java $L2K_JAVA_OPTS -jar "$(realpath "$jar")" --files "$(realpath "$LOG")"
+             --topic "$topic" --kafka-config client.properties --state-dir "state-$topic" $L2K_OPTS) ;;
       plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$LOG") ;;
       # log2kafka's settings
       kcat) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
@@ -73,7 +81,10 @@ for tool in $TOOLS; do
     'BEGIN {printf "%-10s %9.2f %12d %8.1f %10d %8.2f %12.2f\n", t, w, n/w, b/w/1e6, r/1024, c, c/(n/1e6)}'
 done
 echo
-awk -v a="$wall_log2kafka" -v b="$wall_plain" 'BEGIN {printf "log2kafka / plain Java loop: %.2f x\n", b/a}'
+[ -n "${wall_plain:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_plain" \
+  'BEGIN {printf "log2kafka / plain Java loop: %.2f x\n", b/a}'
+[ -n "${wall_baseline:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_baseline" \
+  'BEGIN {printf "log2kafka / baseline:        %.2f x\n", b/a}'
 [ -n "${wall_kcat:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_kcat" 'BEGIN {printf "log2kafka / kcat:            %.2f x\n", b/a}'
 [ -n "${wall_kcat_tuned:-}" ] && awk -v a="$wall_log2kafka" -v b="$wall_kcat_tuned" \
   'BEGIN {printf "log2kafka / kcat tuned:      %.2f x\n", b/a}'

@@ -52,6 +52,10 @@ class StandardInputIT {
             written.add("partial-line".getBytes(StandardCharsets.UTF_8));
             write(pipe, written, 10, 15);
             awaitRecords(topic, 16, out);
+            // exactly one full batch, then a pause: it leaves too (the Split asks for the next batch before it sends
+            // this one, and must not wait for more input to get its answer)
+            write(pipe, written, 15, 1015);
+            awaitRecords(topic, 1016, out);
 
             long stopAsked = System.nanoTime();
             process.destroy();
@@ -60,7 +64,7 @@ class StandardInputIT {
             long stopMillis = (System.nanoTime() - stopAsked) / 1_000_000;
             String printed = Files.readString(out);
             assertEquals(ExitCode.INTERRUPTED.code(), process.exitValue(), printed);
-            assertTrue(printed.contains("Lines: 16 read, 16 sent"), stopMillis + " ms; " + printed);
+            assertTrue(printed.contains("Lines: 1,016 read, 1,016 sent"), stopMillis + " ms; " + printed);
         } finally {
             process.destroyForcibly();
         }

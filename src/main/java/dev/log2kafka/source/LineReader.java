@@ -168,19 +168,23 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     @Override
     public boolean hasNext() {
         if (next == null && !paused) {
-            fetch();
+            fetch(true);
         }
         return next != null || paused;
     }
 
-    private void fetch() {
+    /**
+     * Reads the next batch. {@code mayPause}: live input that pauses before the batch's first line makes the answer
+     * "paused" too, so that a question of the Split's between two full batches does not wait for more input.
+     */
+    private void fetch(boolean mayPause) {
         // standard input ends by itself on a stop, once it has handed out what it read (StandardInput)
         if (next == null && !stopped && !(in instanceof StandardInput) && listener.stopRequested()) {
             stopped = !readToTheEnd();
         }
         if (next == null && !stopped) {
             try {
-                next = readBatch();
+                next = readBatch(mayPause);
                 stopped = next == null && interrupted;
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read " + source + ": " + e.getMessage(), e);
@@ -227,7 +231,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     public LineBatch next() {
         if (next == null && paused) {
             paused = false;
-            fetch();
+            fetch(false);
             if (next == null) {
                 return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, tail(), new byte[0][], 0);
             }
@@ -239,7 +243,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         return batch;
     }
 
-    private LineBatch readBatch() throws IOException {
+    private LineBatch readBatch(boolean mayPause) throws IOException {
         byte[][] records = new byte[batchSize][];
         int recordCount = 0;
         int lineCount = 0;
@@ -247,7 +251,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         int deadLetters = 0;
         long firstLine = lineNumber + 1;
         while (lineCount < batchSize) {
-            byte[] line = readLine(firstLine + lineCount, lineCount > 0);
+            byte[] line = readLine(firstLine + lineCount, lineCount > 0 || mayPause);
             paused = line == PAUSED;
             if (line == null || paused) {
                 break;
@@ -281,9 +285,9 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     /**
      * The next line without its terminator, {@link #TOO_LONG} if it was handed to the listener, {@link #PAUSED} if
-     * the input paused while {@code batchHasLines}, or null at the end of the stream.
+     * the input paused and {@code mayPause}, or null at the end of the stream.
      */
-    private byte[] readLine(long number, boolean batchHasLines) throws IOException {
+    private byte[] readLine(long number, boolean mayPause) throws IOException {
         int scanFrom = position;
         while (true) {
             for (int i = scanFrom; i < limit; i++) {
@@ -309,7 +313,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 return TOO_LONG;
             }
             scanFrom = limit - position;
-            if (batchHasLines && pauseMillis >= 0 && !inputWithin(pauseMillis)) {
+            if (mayPause && pauseMillis >= 0 && !inputWithin(pauseMillis)) {
                 return PAUSED;
             }
             fill();

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.delivery.Checkpoints;
 import dev.log2kafka.delivery.DeadLetters;
+import dev.log2kafka.delivery.Refusals;
 import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.delivery.ShippingErrors;
 import dev.log2kafka.delivery.ShippingSteps;
@@ -69,6 +70,7 @@ final class CamelWiring implements CamelConfiguration {
     private final RunCounters counters;
     private final Checkpoints checkpoints;
     private final DeadLetters deadLetters;
+    private final Refusals refusals;
     private final ShippingSteps shipping;
     private final ShippingErrors shippingErrors;
     private final Follower follower;
@@ -103,6 +105,7 @@ final class CamelWiring implements CamelConfiguration {
         this.progressInterval = options.progressInterval();
         this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval());
         this.deadLetters = new DeadLetters(counters);
+        this.refusals = new Refusals(deadLetters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
                 lineLimit, options.force());
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
@@ -203,6 +206,11 @@ final class CamelWiring implements CamelConfiguration {
         return shippingErrors;
     }
 
+    @BindToRegistry("refusals")
+    public Refusals refusals() {
+        return refusals;
+    }
+
     /** The route policy of the routes that read a source; a run that ends with its input ends after the last. */
     @BindToRegistry("progress")
     public ProgressRoutePolicy progress() {
@@ -213,6 +221,7 @@ final class CamelWiring implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         deadLetters.setCamelContext(context);
+        refusals.setCamelContext(context);
         checkpoints.setCamelContext(context);
         // a service of the context: checkpoints are written while it runs, and once more when it stops
         context.addService(checkpoints, true, true);

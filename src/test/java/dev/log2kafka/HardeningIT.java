@@ -154,6 +154,141 @@ class HardeningIT {
         assertEquals(4_999, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
     }
 
+    /**
+     * A topic that takes no record older than the moment it arrives (message.timestamp.before.max.ms=0) refuses the
+     * records the producer lingered on, each for its timestamp: they go to the dead letters with the broker's reason,
+     * the file completes, exit 4, and a rerun sends nothing, neither to the topic nor to the dead letters.
+     */
+    @Test
+    void recordsTheBrokerRefusesGoToTheDeadLettersWithItsReasonAndARerunSendsNothing() throws Exception {
+        String topic = Topics.unique("refusing");
+        Topics.create(BROKER.bootstrapServers(), topic, 2, Map.of("message.timestamp.before.max.ms", "0"));
+        List<String> lines = java.util.stream.IntStream.rangeClosed(1, 3_000).mapToObj(i -> "line " + i).toList();
+        Files.write(dir.resolve("a.log"), lines);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String[] args = {"--files", dir + "/a.log", "--topic", topic, "--state-dir", dir + "/state"};
+
+        Run run = Run.jar(dir, args);
+        Path deadLetters = dir.resolve("log2kafka-dead-letters.tsv");
+        List<String> dead = Files.readAllLines(deadLetters);
+        Run rerun = Run.jar(dir, args);
+
+        assertEquals(ExitCode.DEAD_LETTERS.code(), run.exitCode(), run.out() + run.err());
+        List<String> sent = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        assertFalse(dead.isEmpty(), run.out() + run.err());
+        String first = dead.get(0);
+        String number = first.split("	")[1];
+        assertTrue(first.startsWith(dir.resolve("a.log") + "	" + number + "	Kafka refused the record: Timestamp ")
+                && first.contains("is out of range") && first.endsWith("	line " + number), first);
+        System.out.printf("refused: %d lines in the topic, %d in the dead letters%n", sent.size(), dead.size());
+        assertEveryLineOnce(lines, sent, dead);
+        assertTrue(run.out().contains(String.format("%,d sent, %,d rejected", sent.size(), dead.size())), run.out());
+        assertEquals(0, rerun.exitCode(), rerun.out() + rerun.err());
+        assertTrue(rerun.err().contains("was shipped completely before"), rerun.err());
+        assertEquals(sent.size(), Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+        assertEquals(dead, Files.readAllLines(deadLetters));
+    }
+
+    /**
+     * The topic refuses records for a while in the middle of a run (its timestamp bound set to 0, then back): the
+     * lines sent then go to the dead letters, those before and after are in the topic, each line in one place, once.
+     * Standard input, written by the test, so that the run is in the middle when the topic changes.
+     */
+    @Test
+    void linesRefusedInTheMiddleOfARunGoToTheDeadLettersAndTheRestShipsOnce() throws Exception {
+        String topic = Topics.unique("refusing-for-a-while");
+        Topics.create(BROKER.bootstrapServers(), topic, 2);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        Path out = dir.resolve("out.txt");
+        Process process = Run.jarProcess(dir, "--files", "-", "--topic", topic)
+                .redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        List<String> lines = java.util.stream.IntStream.rangeClosed(1, 6_000).mapToObj(i -> "line " + i).toList();
+        Path deadLetters = dir.resolve("log2kafka-dead-letters.tsv");
+        try (java.io.OutputStream pipe = process.getOutputStream()) {
+            write(pipe, lines.subList(0, 2_000));
+            await(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic) == 2_000, out);
+            Topics.alter(BROKER.bootstrapServers(), topic, "message.timestamp.before.max.ms", "0");
+            write(pipe, lines.subList(2_000, 4_000));
+            await(() -> Files.exists(deadLetters) && Files.readAllLines(deadLetters).size()
+                    + Topics.endOffsetSum(BROKER.bootstrapServers(), topic) == 4_000, out);
+            Topics.alter(BROKER.bootstrapServers(), topic, "message.timestamp.before.max.ms", null);
+            write(pipe, lines.subList(4_000, 6_000));
+        }
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), Files.readString(out)
+                + Files.readString(dir.resolve("err.txt")));
+        assertEquals(ExitCode.DEAD_LETTERS.code(), process.exitValue(), Files.readString(out));
+        List<String> sent = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        List<String> dead = Files.readAllLines(deadLetters);
+        System.out.printf("refused for a while: %d lines in the topic, %d in the dead letters%n", sent.size(),
+                dead.size());
+        assertEveryLineOnce(lines, sent, dead);
+        assertTrue(dead.size() > 0 && dead.stream().allMatch(d -> d.contains("	Kafka refused the record: ")), dead
+                .toString());
+        assertTrue(sent.containsAll(lines.subList(0, 2_000)) && sent.containsAll(lines.subList(4_000, 6_000)));
+    }
+
+    /**
+     * Kafka takes part of a batch and refuses the rest: the topic's max.message.bytes is lowered to 2,000 in the
+     * middle of a run (the limit log2kafka checked at its start was 1 MB), and every tenth line is then 4,000 bytes.
+     * The producer splits the batches the broker finds too large, so the short lines are acknowledged and each long
+     * one is refused on its own: the long lines go to the dead letters, and the short lines of their batches are not
+     * sent again.
+     */
+    @Test
+    void linesKafkaAcknowledgedInABatchItRefusedInPartAreNotSentAgain() throws Exception {
+        String topic = Topics.unique("records-getting-smaller");
+        Topics.create(BROKER.bootstrapServers(), topic, 1);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        Path out = dir.resolve("out.txt");
+        Process process = Run.jarProcess(dir, "--files", "-", "--topic", topic, "--batch-size", "50")
+                .redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) {
+            lines.add(i > 1_000 && i % 10 == 0 ? i + " " + incompressible(3_000) : "line " + i);
+        }
+        try (java.io.OutputStream pipe = process.getOutputStream()) {
+            write(pipe, lines.subList(0, 1_000));
+            await(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic) == 1_000, out);
+            Topics.alter(BROKER.bootstrapServers(), topic, "max.message.bytes", "2000");
+            write(pipe, lines.subList(1_000, 2_000));
+        }
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), Files.readString(out)
+                + Files.readString(dir.resolve("err.txt")));
+        assertEquals(ExitCode.DEAD_LETTERS.code(), process.exitValue(), Files.readString(out));
+        List<String> sent = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
+        List<String> dead = Files.readAllLines(dir.resolve("log2kafka-dead-letters.tsv"));
+        assertEveryLineOnce(lines, sent, dead);
+        assertEquals(lines.stream().filter(line -> line.startsWith("line ")).toList(), sent);
+        assertEquals(100, dead.size());
+        assertTrue(dead.stream().allMatch(d -> d.contains("\tKafka refused the record: The request included a message"
+                + " larger than the max message size the server will accept.\t")), dead.get(0));
+    }
+
+    /** Each line is in the topic or in the dead letters (its last field), in exactly one of them, once. */
+    private static void assertEveryLineOnce(List<String> lines, List<String> sent, List<String> deadLetters) {
+        List<String> everywhere = new java.util.ArrayList<>(sent);
+        deadLetters.forEach(d -> everywhere.add(d.substring(d.lastIndexOf('\t') + 1)));
+        java.util.Collections.sort(everywhere);
+        List<String> expected = new java.util.ArrayList<>(lines);
+        java.util.Collections.sort(expected);
+        assertEquals(expected.size(), everywhere.size(), sent.size() + " sent, " + deadLetters.size() + " dead");
+        assertEquals(expected, everywhere);
+    }
+
+    private static void write(java.io.OutputStream pipe, List<String> lines) throws java.io.IOException {
+        pipe.write((String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pipe.flush();
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition, Path out) throws Exception {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("still waiting after 60 s: " + Files.readString(out)
+                    + Files.readString(out.resolveSibling("err.txt")), e);
+        }
+    }
+
     /** Random Base64 of about {@code bytes} characters: compression cannot shrink it. */
     private static String incompressible(int bytes) {
         byte[] noise = new byte[bytes];

@@ -31,10 +31,13 @@ public final class ShippingErrors {
         this.mode = mode;
     }
 
-    /** Kafka refused a batch: its lines count as rejected, and the log names the file, the lines and the cause. */
+    /**
+     * Kafka did not take a batch: its lines count as rejected (but those already counted in the dead letters), and the
+     * log names the file, the lines and the cause.
+     */
     public void batchRejected(Exchange exchange) {
         LineBatch batch = exchange.getIn().getBody(LineBatch.class);
-        progress.rejected(batch.source(), batch.recordCount());
+        progress.rejected(batch.source(), batch.recordCount() - batch.refused());
         LOG.atError().addKeyValue("file", batch.source()).addKeyValue("lines", batch.firstLine() + "-"
                 + batch.lastLine()).log("File {} lines {}-{} were not sent to topic {}: {}", batch.source(),
                 batch.firstLine(), batch.lastLine(), topic, Sentences.sentence(cause(exchange)));

@@ -71,10 +71,10 @@ public final class RunCounters {
 
     /**
      * Kafka acknowledged every record of the batch; skipped empty lines count as sent with it, lines that went to the
-     * dead letters were counted as rejected when they were read.
+     * dead letters were counted as rejected when they were read (too long) or refused (after the batch was sent).
      */
     public void acknowledged(LineBatch batch) {
-        int sent = batch.lineCount() - batch.deadLetters();
+        int sent = batch.lineCount() - batch.deadLetters() - batch.refused();
         total.linesAcknowledged.add(sent);
         FileProgress file = files.get(batch.source());
         if (file != null) {

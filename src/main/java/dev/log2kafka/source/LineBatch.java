@@ -2,10 +2,11 @@ package dev.log2kafka.source;
 
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 
 /**
- * Consecutive lines of one source, each the line's bytes without its terminator. camel-kafka sends each element of an
- * Iterable body as its own record, so a batch is what the Split EIP hands to the kafka endpoint.
+ * Consecutive lines of one source, each a {@link Line}. camel-kafka sends each element of an Iterable body as its own
+ * record, so a batch is what the Split EIP hands to the kafka endpoint.
  *
  * @param source     the file (or `-` for standard input) the lines come from
  * @param firstLine  number of the batch's first line in its source, from 1
@@ -16,9 +17,10 @@ import java.util.Iterator;
  * @param byteCount  bytes of the source file the batch covers, terminators included (compressed bytes for gzip)
  * @param tail       the last bytes before {@code endOffset} (up to {@value #TAIL_BYTES}): a checkpoint keeps them to
  *                   know its file again
+ * @param records    the lines sent, each as one record: the first {@code recordCount} elements
  */
 public record LineBatch(String source, long firstLine, int lineCount, int emptyLines, int deadLetters, long endOffset,
-        long byteCount, byte[] tail, byte[][] records, int recordCount) implements Iterable<byte[]> {
+        long byteCount, byte[] tail, Line[] records, int recordCount) implements Iterable<Line> {
 
     /** How many bytes before its end offset a batch keeps. */
     public static final int TAIL_BYTES = 32;
@@ -29,8 +31,22 @@ public record LineBatch(String source, long firstLine, int lineCount, int emptyL
     }
 
     @Override
-    public Iterator<byte[]> iterator() {
-        return Arrays.asList(records).subList(0, recordCount).iterator();
+    public Iterator<Line> iterator() {
+        return lines().iterator();
+    }
+
+    /** The lines sent. */
+    public List<Line> lines() {
+        return Arrays.asList(records).subList(0, recordCount);
+    }
+
+    /** Lines Kafka refused for what they are, which went to the dead letters after the batch was sent. */
+    public int refused() {
+        int refused = 0;
+        for (int i = 0; i < recordCount; i++) {
+            refused += records[i].refused() ? 1 : 0;
+        }
+        return refused;
     }
 
     @Override

@@ -233,7 +233,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             paused = false;
             fetch(false);
             if (next == null) {
-                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, tail(), new byte[0][], 0);
+                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, tail(), new Line[0], 0);
             }
         } else if (!hasNext()) {
             throw new NoSuchElementException();
@@ -244,7 +244,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
     }
 
     private LineBatch readBatch(boolean mayPause) throws IOException {
-        byte[][] records = new byte[batchSize][];
+        Line[] records = new Line[batchSize];
         int recordCount = 0;
         int lineCount = 0;
         int emptyLines = 0;
@@ -262,13 +262,13 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             } else if (line.length == 0) {
                 emptyLines++;
                 if (!skipEmptyLines) {
-                    records[recordCount++] = line;
+                    records[recordCount++] = new Line(line, firstLine + lineCount - 1);
                 }
             } else if (line.length > maxLineBytes) {
                 listener.tooLong(source, firstLine + lineCount - 1, line.length, new ByteArrayInputStream(line));
                 deadLetters++;
             } else {
-                records[recordCount++] = line;
+                records[recordCount++] = new Line(line, firstLine + lineCount - 1);
             }
         }
         if (lineCount == 0) {

@@ -67,8 +67,8 @@ class LineReaderTest {
                 listener(b -> { }, new ArrayList<>()));
         LineBatch batch = reader.next();
         assertEquals(2, batch.recordCount());
-        assertEquals(3, batch.records()[0].length);
-        assertEquals((byte) 0x80, batch.records()[1][0]);
+        assertEquals(3, batch.records()[0].bytes().length);
+        assertEquals((byte) 0x80, batch.records()[1].bytes()[0]);
         assertFalse(reader.hasNext());
     }
 
@@ -256,8 +256,8 @@ class LineReaderTest {
     private static List<String> lines(List<LineBatch> batches) {
         List<String> lines = new ArrayList<>();
         for (LineBatch batch : batches) {
-            for (byte[] line : batch) {
-                lines.add(new String(line, StandardCharsets.ISO_8859_1));
+            for (Line line : batch) {
+                lines.add(new String(line.bytes(), StandardCharsets.ISO_8859_1));
             }
         }
         return lines;

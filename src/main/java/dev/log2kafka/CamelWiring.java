@@ -221,7 +221,6 @@ final class CamelWiring implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         deadLetters.setCamelContext(context);
-        refusals.setCamelContext(context);
         checkpoints.setCamelContext(context);
         // a service of the context: checkpoints are written while it runs, and once more when it stops
         context.addService(checkpoints, true, true);

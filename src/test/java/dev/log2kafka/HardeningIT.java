@@ -198,10 +198,8 @@ class HardeningIT {
     void linesRefusedInTheMiddleOfARunGoToTheDeadLettersAndTheRestShipsOnce() throws Exception {
         String topic = Topics.unique("refusing-for-a-while");
         Topics.create(BROKER.bootstrapServers(), topic, 2);
-        Run.clientProperties(dir, BROKER.bootstrapServers());
         Path out = dir.resolve("out.txt");
-        Process process = Run.jarProcess(dir, "--files", "-", "--topic", topic)
-                .redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process process = shipStandardInput(topic, out);
         List<String> lines = java.util.stream.IntStream.rangeClosed(1, 6_000).mapToObj(i -> "line " + i).toList();
         Path deadLetters = dir.resolve("log2kafka-dead-letters.tsv");
         try (java.io.OutputStream pipe = process.getOutputStream()) {
@@ -214,15 +212,13 @@ class HardeningIT {
             Topics.alter(BROKER.bootstrapServers(), topic, "message.timestamp.before.max.ms", null);
             write(pipe, lines.subList(4_000, 6_000));
         }
-        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), Files.readString(out)
-                + Files.readString(dir.resolve("err.txt")));
-        assertEquals(ExitCode.DEAD_LETTERS.code(), process.exitValue(), Files.readString(out));
+        assertEquals(ExitCode.DEAD_LETTERS.code(), exitCode(process, out));
         List<String> sent = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
         List<String> dead = Files.readAllLines(deadLetters);
         System.out.printf("refused for a while: %d lines in the topic, %d in the dead letters%n", sent.size(),
                 dead.size());
         assertEveryLineOnce(lines, sent, dead);
-        assertTrue(dead.size() > 0 && dead.stream().allMatch(d -> d.contains("	Kafka refused the record: ")), dead
+        assertTrue(dead.size() > 0 && dead.stream().allMatch(d -> d.contains("\tKafka refused the record: ")), dead
                 .toString());
         assertTrue(sent.containsAll(lines.subList(0, 2_000)) && sent.containsAll(lines.subList(4_000, 6_000)));
     }
@@ -238,10 +234,8 @@ class HardeningIT {
     void linesKafkaAcknowledgedInABatchItRefusedInPartAreNotSentAgain() throws Exception {
         String topic = Topics.unique("records-getting-smaller");
         Topics.create(BROKER.bootstrapServers(), topic, 1);
-        Run.clientProperties(dir, BROKER.bootstrapServers());
         Path out = dir.resolve("out.txt");
-        Process process = Run.jarProcess(dir, "--files", "-", "--topic", topic, "--batch-size", "50")
-                .redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process process = shipStandardInput(topic, out, "--batch-size", "50");
         List<String> lines = new java.util.ArrayList<>();
         for (int i = 1; i <= 2_000; i++) {
             lines.add(i > 1_000 && i % 10 == 0 ? i + " " + incompressible(3_000) : "line " + i);
@@ -252,9 +246,7 @@ class HardeningIT {
             Topics.alter(BROKER.bootstrapServers(), topic, "max.message.bytes", "2000");
             write(pipe, lines.subList(1_000, 2_000));
         }
-        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), Files.readString(out)
-                + Files.readString(dir.resolve("err.txt")));
-        assertEquals(ExitCode.DEAD_LETTERS.code(), process.exitValue(), Files.readString(out));
+        assertEquals(ExitCode.DEAD_LETTERS.code(), exitCode(process, out));
         List<String> sent = OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic));
         List<String> dead = Files.readAllLines(dir.resolve("log2kafka-dead-letters.tsv"));
         assertEveryLineOnce(lines, sent, dead);
@@ -273,6 +265,21 @@ class HardeningIT {
         java.util.Collections.sort(expected);
         assertEquals(expected.size(), everywhere.size(), sent.size() + " sent, " + deadLetters.size() + " dead");
         assertEquals(expected, everywhere);
+    }
+
+    /** log2kafka reading its standard input (written by the test) to the topic, its output in {@code out}. */
+    private Process shipStandardInput(String topic, Path out, String... options) throws Exception {
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        List<String> args = new java.util.ArrayList<>(List.of("--files", "-", "--topic", topic));
+        args.addAll(List.of(options));
+        return Run.jarProcess(dir, args.toArray(String[]::new)).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    private int exitCode(Process process, Path out) throws Exception {
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "still running after 60 s: "
+                + Files.readString(out) + Files.readString(dir.resolve("err.txt")));
+        return process.exitValue();
     }
 
     private static void write(java.io.OutputStream pipe, List<String> lines) throws java.io.IOException {

@@ -8,7 +8,6 @@ import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.source.Line;
 import dev.log2kafka.source.LineBatch;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * result on its {@link Line}) are not sent again. Any other failure (a timeout, a fenced or closed producer) fails the
  * batch as before: a rerun resumes from the checkpoint.
  */
-public final class Refusals implements CamelContextAware {
+public final class Refusals {
 
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
 
@@ -37,24 +36,13 @@ public final class Refusals implements CamelContextAware {
     static final int ROUNDS = 10;
 
     private final DeadLetters deadLetters;
-    private volatile CamelContext context;
     private ProducerTemplate template;
 
     public Refusals(DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
     }
 
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext context) {
-        this.context = context;
-    }
-
-    private synchronized ProducerTemplate template() {
+    private synchronized ProducerTemplate template(CamelContext context) {
         if (template == null) {
             template = context.createProducerTemplate();
         }
@@ -83,11 +71,11 @@ public final class Refusals implements CamelContextAware {
             // one exchange per line: camel-kafka sets each record's failure on the exchange it came from
             List<Exchange> records = new ArrayList<>(open.size());
             for (Line line : open) {
-                Exchange record = new DefaultExchange(context);
+                Exchange record = new DefaultExchange(exchange.getContext());
                 record.getIn().setBody(line.bytes());
                 records.add(record);
             }
-            template().send(endpoint, resend -> resend.getIn().setBody(records));
+            template(exchange.getContext()).send(endpoint, resend -> resend.getIn().setBody(records));
             List<Line> again = new ArrayList<>();
             for (int i = 0; i < open.size(); i++) {
                 Line line = open.get(i);

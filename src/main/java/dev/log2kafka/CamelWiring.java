@@ -88,10 +88,11 @@ final class CamelWiring implements CamelConfiguration {
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
      * @param broker              the embedded broker, stopped with Camel; null if there is none
      * @param httpServer          bound to --http-port for health and metrics; null if there is none
+     * @param committedCheckpoints exactly once: the checkpoints Kafka has committed; null otherwise
      */
     CamelWiring(Options options, SourceMode mode, InputFiles inputFiles, RunCounters counters, Path stateDir,
             String clusterId, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
-            EmbeddedKafka broker, HttpServer httpServer) {
+            EmbeddedKafka broker, HttpServer httpServer, Map<String, byte[]> committedCheckpoints) {
         this.httpServer = httpServer;
         this.clusterLock = options.clusterLock();
         this.kafkaHealth = new KafkaHealthCheck(bootstrapServers, kafkaClientSettings);
@@ -103,11 +104,12 @@ final class CamelWiring implements CamelConfiguration {
         this.broker = broker;
         this.counters = counters;
         this.progressInterval = options.progressInterval();
-        this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval());
+        this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval(),
+                committedCheckpoints);
         this.deadLetters = new DeadLetters(counters);
         this.refusals = new Refusals(deadLetters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
-                lineLimit, options.force());
+                lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null);
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
         this.follower = new Follower(options.pattern(), counters, shipping::failed);
     }

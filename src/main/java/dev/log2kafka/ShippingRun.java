@@ -18,6 +18,7 @@ import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.cli.Settings;
 import dev.log2kafka.cli.SettingsException;
 import dev.log2kafka.delivery.StateLock;
+import dev.log2kafka.kafka.CheckpointsTopic;
 import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.kafka.KafkaClientSettings;
 import dev.log2kafka.kafka.KafkaConnectionCheck;
@@ -105,12 +106,15 @@ final class ShippingRun implements Callable<ExitCode> {
             }
             KafkaConnectionCheck.Cluster cluster = KafkaConnectionCheck.verify(bootstrap, kafka,
                     Duration.ofSeconds(options.connectTimeout()), options.topic());
+            // exactly once: where each file resumes is what Kafka has committed, not the state directory
+            Map<String, byte[]> committed = options.exactlyOnce() ? CheckpointsTopic.read(bootstrap, kafka,
+                    options.checkpointsTopic(), Duration.ofSeconds(options.connectTimeout())) : null;
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
             wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles
                     : null),
                     counters, stateDir, cluster.id(), Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
-                    kafka, broker, http);
-            camel = wiring.main(settings.forCamel(routeProperties(options)));
+                    kafka, broker, http, committed);
+            camel = wiring.main(settings.forCamel(routeProperties(options, stateDir)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
                     : (mode == SourceMode.WATCH ? "new files matching " : mode == SourceMode.FOLLOW
                             ? "and following " + files + " file(s) matching " : files + " file(s) matching ")
@@ -140,9 +144,9 @@ final class ShippingRun implements Callable<ExitCode> {
 
     /**
      * The settings as the routes read them: every option, and what is computed from them: the mode, the directory of
-     * --files and whether its pattern goes below it, and the batches the senders' queue holds.
+     * --files and whether its pattern goes below it, the batches the senders' queue holds, and the transactional id.
      */
-    static Map<String, String> routeProperties(Options options) {
+    static Map<String, String> routeProperties(Options options, Path stateDir) {
         SourceMode mode = options.mode();
         FilePattern pattern = options.pattern();
         Map<String, String> properties = new LinkedHashMap<>(options.asProperties());
@@ -151,6 +155,7 @@ final class ShippingRun implements Callable<ExitCode> {
         properties.put("log2kafka.recursive", Boolean.toString(pattern.recursive()));
         properties.put("log2kafka.sender-queue",
                 Integer.toString(Preflight.senderQueue(options.batchSize(), options.senderThreads())));
+        properties.put("log2kafka.transactional-id", options.transactionalId(stateDir));
         return properties;
     }
 

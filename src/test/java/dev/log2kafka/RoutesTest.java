@@ -207,8 +207,9 @@ class RoutesTest {
             InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles()
                     : null);
             CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
-                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null, null);
-            main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options)));
+                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null, null,
+                    null);
+            main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options, dir.resolve("state"))));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void afterConfigure(BaseMainSupport configured) {

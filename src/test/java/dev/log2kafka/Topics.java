@@ -66,7 +66,16 @@ final class Topics {
 
     /** Every record value of the topic, partition by partition, each in offset order. */
     static List<byte[]> values(String bootstrap, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        return values(bootstrap, topic, "read_uncommitted");
+    }
+
+    /** What a consumer that reads with isolation.level=read_committed sees: no record of an aborted transaction. */
+    static List<byte[]> committedValues(String bootstrap, String topic) {
+        return values(bootstrap, topic, "read_committed");
+    }
+
+    private static List<byte[]> values(String bootstrap, String topic, String isolation) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -89,7 +98,7 @@ final class Topics {
         }
     }
 
-    /** Records in the topic: the sum of its partitions' end offsets (no compaction, no transactions here). */
+    /** The sum of the topic's end offsets: its records, and with transactions their markers and aborted records too. */
     static long endOffsetSum(String bootstrap, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             return consumer.endOffsets(partitions(consumer, topic)).values().stream().mapToLong(Long::longValue)
@@ -103,9 +112,14 @@ final class Topics {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, "read_uncommitted");
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String isolation) {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -144,6 +144,29 @@ public final class Options {
                     + " e.g. kafka:dead-letters.")
     String deadLetters;
 
+    @Option(names = "--exactly-once", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "true|false", showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "Each line exactly once, even after a crash: lines and checkpoints go to Kafka in"
+                    + " transactions (consumers must read with isolation.level=read_committed).")
+    boolean exactlyOnce;
+
+    @Option(names = "--transaction-lines", paramLabel = "LINES", defaultValue = "100000",
+            converter = PositiveInt.class,
+            description = "Exactly once: lines of one file in a transaction (and between two checkpoints).")
+    int transactionLines;
+
+    @Option(names = "--checkpoints-topic", paramLabel = "NAME", defaultValue = "log2kafka-checkpoints",
+            converter = TopicName.class,
+            description = "Exactly once: compacted topic of the checkpoints, written in the lines' transactions"
+                    + " (created if absent).")
+    String checkpointsTopic;
+
+    @Option(names = "--transactional-id", paramLabel = "ID",
+            description = "Exactly once: the producer's transactional.id; a restarted run with the same id aborts"
+                    + " what the previous one left open. Default: log2kafka-HOST-HASH, HASH from the absolute"
+                    + " --state-dir.")
+    String transactionalId;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -201,6 +224,11 @@ public final class Options {
                     + " (follow live files where they are), not both.");
         }
         if (SourceMode.STANDARD_INPUT_NAME.equals(files)) {
+            if (exactlyOnce) {
+                throw new SettingsException("Standard input (--files -) cannot be shipped exactly once: a rerun"
+                        + " cannot read it again from where the last one stopped. Ship a file, or leave out"
+                        + " --exactly-once.");
+            }
             if (watch || follow) {
                 throw new SettingsException((watch ? "Watch mode needs a directory to watch" : "Follow mode needs"
                         + " files to follow") + ", not standard input (--files -), which is read as it comes anyway.");
@@ -311,6 +339,34 @@ public final class Options {
 
     public boolean force() {
         return force;
+    }
+
+    public boolean exactlyOnce() {
+        return exactlyOnce;
+    }
+
+    public String checkpointsTopic() {
+        return checkpointsTopic;
+    }
+
+    /** --transactional-id, or the one of this host and state directory. */
+    public String transactionalId(Path stateDir) {
+        if (transactionalId != null) {
+            return transactionalId;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(stateDir.toAbsolutePath()
+                    .normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "log2kafka-" + host + "-" + java.util.HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String deadLetters() {

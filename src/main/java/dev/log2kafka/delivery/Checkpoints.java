@@ -58,6 +58,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     private final long intervalMillis;
     private final Map<String, Progress> open = new ConcurrentHashMap<>();
     private final Map<String, String> notCurrent = new ConcurrentHashMap<>();
+    /** Exactly once: the checkpoints committed in Kafka, by key; null when they are kept in the state directory. */
+    private final Map<String, byte[]> committed;
     private CamelContext camelContext;
     private ScheduledExecutorService writer;
     /** When every checkpoint was last written as far as Kafka acknowledged. */
@@ -68,9 +70,18 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
      * @param intervalMillis how often the checkpoints of the files being shipped are written while the service runs
      */
     public Checkpoints(Path directory, String destination, long intervalMillis) {
+        this(directory, destination, intervalMillis, null);
+    }
+
+    /**
+     * @param committed exactly once: the checkpoints read back from Kafka's checkpoints topic, where each transaction
+     *                  writes its own ({@link #inTransaction}); the state directory is then neither read nor written
+     */
+    public Checkpoints(Path directory, String destination, long intervalMillis, Map<String, byte[]> committed) {
         this.directory = directory;
         this.destination = destination;
         this.intervalMillis = intervalMillis;
+        this.committed = committed;
     }
 
     @Override
@@ -103,15 +114,15 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     public Checkpoint resume(Path file, FileChannel channel) throws IOException {
         Fingerprint head = FileInput.head(channel);
         String path = file.toString();
-        Checkpoint saved = head.length() == IDENTITY_BYTES ? read(contentKey(head)) : null;
+        Checkpoint saved = head.length() == IDENTITY_BYTES ? lookUp(contentKey(head)) : null;
         boolean underPath = saved == null;
         if (underPath) {
-            saved = read(pathKey(path));
+            saved = lookUp(pathKey(path));
         }
         if (saved != null && continues(saved, head, channel)) {
             Checkpoint resumed = new Checkpoint(path, saved.offset(), saved.lines(), head, saved.tail(),
                     saved.complete());
-            if (underPath && head.length() == IDENTITY_BYTES) {
+            if (underPath && head.length() == IDENTITY_BYTES && committed == null) {
                 // the file has grown long enough to be known by its content: its checkpoint moves there
                 save(resumed);
                 Files.deleteIfExists(pathKey(path));
@@ -271,10 +282,51 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         } catch (NoSuchFileException e) {
             return null;
         }
+        return checkpoint(p);
+    }
+
+    private static Checkpoint checkpoint(Properties p) {
         return new Checkpoint(p.getProperty("file"), Long.parseLong(p.getProperty("offset")),
                 Long.parseLong(p.getProperty("lines")), new Fingerprint(p.getProperty("head"),
                         Integer.parseInt(p.getProperty("head.length"))), p.getProperty("tail"),
                 Boolean.parseBoolean(p.getProperty("complete")));
+    }
+
+    /** The checkpoint under a key: in the state directory, or exactly once in what Kafka has committed. */
+    private Checkpoint lookUp(Path key) throws IOException {
+        if (committed == null) {
+            return read(key);
+        }
+        byte[] value = committed.get(recordKey(key));
+        if (value == null) {
+            return null;
+        }
+        Properties p = new Properties();
+        p.load(new java.io.StringReader(new String(value, StandardCharsets.UTF_8)));
+        return checkpoint(p);
+    }
+
+    /** The key of a checkpoint's record in the checkpoints topic: its state file's name. */
+    private static String recordKey(Path stateFile) {
+        return stateFile.getFileName().toString().replaceFirst("\\.checkpoint$", "");
+    }
+
+    /**
+     * Exactly once: the checkpoint record a transaction writes after its last batch, as key and value. It says that
+     * every line up to the batch's end is in Kafka, once the transaction is committed.
+     */
+    public Map.Entry<String, byte[]> inTransaction(LineBatch last) {
+        Progress progress = open.get(last.source());
+        Checkpoint start = progress.current();
+        Checkpoint after = new Checkpoint(start.file(), last.endOffset(), last.lastLine(), start.head(),
+                HexFormat.of().formatHex(last.tail()), false);
+        java.io.StringWriter text = new java.io.StringWriter();
+        try {
+            properties(after).store(text, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.entry(recordKey(stateFile(after)), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -303,6 +355,21 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     }
 
     private void save(Checkpoint checkpoint) throws IOException {
+        if (committed != null) {
+            // exactly once: each transaction writes its checkpoint to Kafka (inTransaction)
+            return;
+        }
+        Properties p = properties(checkpoint);
+        Files.createDirectories(directory);
+        Path target = stateFile(checkpoint);
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Properties properties(Checkpoint checkpoint) {
         Properties p = new Properties();
         p.setProperty("file", checkpoint.file());
         p.setProperty("destination", destination);
@@ -312,13 +379,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         p.setProperty("head.length", Integer.toString(checkpoint.head().length()));
         p.setProperty("tail", checkpoint.tail());
         p.setProperty("complete", Boolean.toString(checkpoint.complete()));
-        Files.createDirectories(directory);
-        Path target = stateFile(checkpoint);
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");
-        }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return p;
     }
 
     /**
@@ -359,6 +420,10 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
 
         synchronized long offset() {
             return current.offset();
+        }
+
+        synchronized Checkpoint current() {
+            return current;
         }
 
         synchronized void saveIfMoved() {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.StandardInput;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public final class ShippingSteps implements LineReader.Listener {
     private final boolean skipEmptyLines;
     private final LineLimit lineLimit;
     private final boolean force;
+    private final String checkpointsTopic;
     /** Each file being read, from when it was opened. */
     private final Map<String, Read> opened = new ConcurrentHashMap<>();
     /** What was read of each file shipped in this run: its identity and where its last reader ended. */
@@ -49,15 +52,17 @@ public final class ShippingSteps implements LineReader.Listener {
     /**
      * @param lineLimit    longer lines go to the dead letters
      * @param force        ship files from their beginning even if a checkpoint says they were shipped
+     * @param checkpointsTopic exactly once: where each transaction writes its checkpoint; null otherwise
      */
     public ShippingSteps(RunCounters progress, Checkpoints checkpoints, DeadLetters deadLetters,
-            boolean skipEmptyLines, LineLimit lineLimit, boolean force) {
+            boolean skipEmptyLines, LineLimit lineLimit, boolean force, String checkpointsTopic) {
         this.progress = progress;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
         this.skipEmptyLines = skipEmptyLines;
         this.lineLimit = lineLimit;
         this.force = force;
+        this.checkpointsTopic = checkpointsTopic;
     }
 
     /**
@@ -175,6 +180,32 @@ public final class ShippingSteps implements LineReader.Listener {
     public LineReader standardInput(int batchSize) {
         return new LineReader(new StandardInput(System.in, this::stopRequested), SourceMode.STANDARD_INPUT_NAME, 0, 0,
                 batchSize, skipEmptyLines, lineLimit.bytes(), this).handOutAfterPause(PAUSE_MILLIS);
+    }
+
+    /**
+     * Exactly once: a source's batches as Kafka transactions of at least {@code lines} lines each, every one ending
+     * with the checkpoint after its lines.
+     */
+    public Iterator<Transaction> transactions(LineReader reader, int lines, Exchange exchange) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return reader.hasNext();
+            }
+
+            @Override
+            public Transaction next() {
+                return new Transaction(reader, lines, checkpoints, checkpointsTopic, exchange.getContext());
+            }
+        };
+    }
+
+    /**
+     * Exactly once: called after the kafka endpoint, which has every record of the transaction; Camel commits it once
+     * the exchange is done.
+     */
+    public void sent(Transaction transaction) {
+        transaction.batches().forEach(this::acknowledged);
     }
 
     /** Called after the kafka endpoint: every record of the batch was acknowledged. */

@@ -40,6 +40,12 @@ public record LineBatch(String source, long firstLine, int lineCount, int emptyL
         return Arrays.asList(records).subList(0, recordCount);
     }
 
+    /** The same batch without its lines, to be kept after they are sent. */
+    public LineBatch withoutLines() {
+        return new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, endOffset, byteCount, tail,
+                new Line[0], 0);
+    }
+
     /** Lines Kafka refused for what they are, which went to the dead letters after the batch was sent. */
     public int refused() {
         int refused = 0;

@@ -110,7 +110,8 @@ final class CamelWiring implements CamelConfiguration {
         this.refusals = new Refusals(deadLetters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
                 lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null);
-        this.shippingErrors = new ShippingErrors(counters, options.topic(), mode);
+        // main is set by then: nothing fails before Camel runs
+        this.shippingErrors = new ShippingErrors(counters, options.topic(), mode, () -> main.completed());
         this.follower = new Follower(options.pattern(), counters, shipping::failed);
     }
 
@@ -165,6 +166,11 @@ final class CamelWiring implements CamelConfiguration {
 
     Checkpoints checkpoints() {
         return checkpoints;
+    }
+
+    /** The sentence saying that another run took over this one's transactional id, or null. */
+    String fenced() {
+        return shippingErrors.fenced();
     }
 
     @BindToRegistry("shipping")

@@ -18,13 +18,18 @@ final class RunReport {
      * @param expectedFiles the files a one-shot run set out to ship
      * @param deadLetters   where rejected lines went, for the closing line
      * @param notCurrent    the files whose checkpoint could not be written, with the reason
+     * @param fenced        exactly once: the sentence saying that another run took over, or null
      */
     static ExitCode print(RunCounters.Snapshot summary, SourceMode mode, int expectedFiles, String deadLetters,
-            Map<String, String> notCurrent, PrintStream out) {
+            Map<String, String> notCurrent, String fenced, PrintStream out) {
         out.print(summary.summary());
         out.println(notCurrent.isEmpty() ? "Checkpoints: current" : "Checkpoints: not current for "
                 + notCurrent.size() + " file(s) (" + String.join("; ", new TreeSet<>(notCurrent.values()))
                 + "): a rerun would send their acknowledged lines again");
+        if (fenced != null) {
+            out.println(fenced);
+            return ExitCode.FENCED;
+        }
         if (mode == SourceMode.FOLLOW) {
             // a follower runs until it is stopped: what it shipped is the report
             out.println("Processing interrupted: " + summary.filesStarted() + " file(s) followed, "

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.log2kafka.cli.ExitCode;
+import dev.log2kafka.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,74 @@ class ExactlyOnceIT {
                 lineCount);
         assertTrue(written > lineCount, "nothing was aborted, so nothing was proved: " + written);
         assertLinesOfFile(file, committed);
+    }
+
+    /**
+     * Two runs with one transactional id: the second one's start fences the first (a follower here), whose next
+     * transaction fails; it stops with one sentence and exit code 6, and what it was sending is aborted.
+     */
+    @Test
+    void ofTwoRunsWithOneTransactionalIdTheFirstStopsWhenTheSecondStarts() throws Exception {
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String topic = Topics.unique("fenced");
+        Path followed = dir.resolve("followed.log");
+        Files.write(followed, List.of("followed 1", "followed 2"));
+        Files.write(dir.resolve("other.log"), List.of("other 1", "other 2"));
+        String id = "shared-" + topic;
+        Path out = dir.resolve("first.txt");
+        Process first = Run.jarProcess(dir, "--follow", "--files", followed.toString(), "--topic", topic,
+                "--state-dir", dir + "/state-1", "--exactly-once", "--transactional-id", id).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.committedValues(BROKER.bootstrapServers(),
+                    topic).size() == 2);
+
+            Run second = Run.jar(dir, "--files", dir + "/other.log", "--topic", topic, "--state-dir",
+                    dir + "/state-2", "--exactly-once", "--transactional-id", id);
+            Files.write(followed, List.of("followed 3"), java.nio.file.StandardOpenOption.APPEND);
+
+            assertEquals(ExitCode.OK.code(), second.exitCode(), second.out() + second.err());
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the fenced run still runs: " + Files.readString(out));
+            String printed = Files.readString(out);
+            assertEquals(ExitCode.FENCED.code(), first.exitValue(), printed);
+            assertTrue(printed.contains("Another log2kafka with the same transactional id started, and took over"),
+                    printed);
+        } finally {
+            killTree(first);
+        }
+        assertEquals(List.of("followed 1", "followed 2", "other 1", "other 2"),
+                OneShotIT.strings(Topics.committedValues(BROKER.bootstrapServers(), topic)));
+    }
+
+    /** The broker stopped for 20 s in the middle of a run: the run waits, ends with exit 0, every line once. */
+    @Test
+    void aBrokerStoppedForTwentySecondsMidRunIsWaitedForAndEveryLineIsCommittedOnce() throws Exception {
+        EmbeddedKafka broker = new EmbeddedKafka();
+        broker.start();
+        try {
+            int lineCount = 1_000_000;
+            Path file = dir.resolve("outage.log");
+            EduroamLog.write(file, lineCount, 22);
+            String topic = Topics.unique("outage-exactly-once");
+            Path config = Run.clientProperties(dir, broker.bootstrapServers());
+            CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> Run.inProcess("--files", file.toString(),
+                    "--topic", topic, "--kafka-config", config.toString(), "--state-dir", dir + "/state",
+                    "--batch-size", "200", "--exactly-once", "--transaction-lines", "20000"));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(broker.bootstrapServers(), topic)
+                    > 0);
+            broker.stopKeepingData();
+            Thread.sleep(20_000); // the outage itself, not a wait for asynchronous work
+            assertTrue(!run.isDone(), "the run ended while the broker was down: "
+                    + (run.isDone() ? run.get().out() + run.get().err() : ""));
+            broker.startAgain();
+
+            Run finished = run.get(5, TimeUnit.MINUTES);
+            assertEquals(ExitCode.OK.code(), finished.exitCode(), finished.out() + finished.err());
+            assertLinesOfFile(file, Topics.committedValues(broker.bootstrapServers(), topic));
+        } finally {
+            broker.stop();
+        }
     }
 
     @Test

@@ -118,7 +118,7 @@ class RoutesTest {
         assertEquals(1, summary.filesDone());
         assertEquals(2, summary.linesSent());
         assertEquals(2, summary.linesRejected());
-        assertEquals(ExitCode.FAILED, RunReport.print(summary, SourceMode.ONE_SHOT, 2, "-", Map.of(),
+        assertEquals(ExitCode.FAILED, RunReport.print(summary, SourceMode.ONE_SHOT, 2, "-", Map.of(), null,
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
     }
 

@@ -21,6 +21,8 @@ public enum ExitCode {
     DEAD_LETTERS(4),
     /** Another run uses the same state directory; nothing was sent. */
     STATE_DIRECTORY_IN_USE(5),
+    /** Exactly once: another run with the same transactional id took over, and this one stopped. */
+    FENCED(6),
     /** Stopped by Ctrl-C or SIGTERM before every file was shipped (128 + SIGINT, as shells report it). */
     INTERRUPTED(130);
 

@@ -8,6 +8,8 @@ import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.FileConstants;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +25,23 @@ public final class ShippingErrors {
     private final RunCounters progress;
     private final String topic;
     private final SourceMode mode;
+    private final Runnable stopRun;
+    private volatile String fenced;
 
-    /** @param topic where the lines were going, for the messages */
-    public ShippingErrors(RunCounters progress, String topic, SourceMode mode) {
+    /**
+     * @param topic   where the lines were going, for the messages
+     * @param stopRun ends the run: called when another run with the same transactional id took over (exactly once)
+     */
+    public ShippingErrors(RunCounters progress, String topic, SourceMode mode, Runnable stopRun) {
         this.progress = progress;
         this.topic = topic;
         this.mode = mode;
+        this.stopRun = stopRun;
+    }
+
+    /** The sentence saying that another run took over (exactly once), or null if none did. */
+    public String fenced() {
+        return fenced;
     }
 
     /**
@@ -46,6 +59,17 @@ public final class ShippingErrors {
     /** A file (or standard input) was not shipped completely: one sentence naming it and the cause. */
     public void sourceFailed(Exchange exchange) {
         Exception cause = cause(exchange);
+        if (Sentences.isCausedBy(cause, ProducerFencedException.class)
+                || Sentences.isCausedBy(cause, InvalidProducerEpochException.class)) {
+            if (fenced == null) {
+                fenced = "Another log2kafka with the same transactional id started, and took over (exactly once):"
+                        + " this one stopped, and its open transaction is aborted. Give each run its own state"
+                        + " directory or --transactional-id.";
+                LOG.error(fenced);
+                stopRun.run();
+            }
+            return;
+        }
         if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
             Object body = exchange.getIn().getBody();
             String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, body instanceof LineReader reader

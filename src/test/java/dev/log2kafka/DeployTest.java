@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.log2kafka.cli.ExitCode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +48,8 @@ class DeployTest {
     void theUnitRestartsOnFailureButNotOnABadSettingAndAStopIsNoFailure() throws Exception {
         List<String> lines = Files.readAllLines(UNIT);
         assertTrue(lines.contains("Restart=on-failure"));
-        assertTrue(lines.contains("RestartPreventExitStatus=2"), "exit code 2 is a bad setting");
+        assertTrue(lines.contains("RestartPreventExitStatus=2 " + ExitCode.FENCED.code()),
+                "exit code 2 is a bad setting; 6 another instance took over the transactional id");
         assertTrue(lines.contains("SuccessExitStatus=130"), "SIGTERM ends log2kafka with 130");
         assertTrue(lines.contains("StateDirectory=log2kafka"));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ExecStart=")

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
                 + " A default shown above is the value that applies now.",
             "Exit codes: 0 every line acknowledged, 1 a file not shipped completely, 2 a setting or the input is"
                 + " wrong, 3 Kafka unreachable or refused the credentials, 4 lines went to the dead letters,"
-                + " 130 interrupted."})
+                + " 5 the state directory is in use, 6 another run took over the transactional id, 130"
+                + " interrupted."})
 public final class Options {
 
     @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "client.properties",
@@ -150,7 +151,7 @@ public final class Options {
                     + " transactions (consumers must read with isolation.level=read_committed).")
     boolean exactlyOnce;
 
-    @Option(names = "--transaction-lines", paramLabel = "LINES", defaultValue = "100000",
+    @Option(names = "--transaction-lines", paramLabel = "LINES", defaultValue = "1000000",
             converter = PositiveInt.class,
             description = "Exactly once: lines of one file in a transaction (and between two checkpoints).")
     int transactionLines;

@@ -17,6 +17,7 @@ import dev.log2kafka.source.FileInput;
 import dev.log2kafka.source.FollowedFile;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
+import dev.log2kafka.source.ReadAhead;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.StandardInput;
 import org.apache.camel.Exchange;
@@ -47,6 +48,8 @@ public final class ShippingSteps implements LineReader.Listener {
     private final Map<String, Read> opened = new ConcurrentHashMap<>();
     /** What was read of each file shipped in this run: its identity and where its last reader ended. */
     private final Map<String, Read> reads = new ConcurrentHashMap<>();
+    /** Exactly once: the sources whose batches a thread reads ahead of the transactions. */
+    private final Map<String, ReadAhead> readingAhead = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     /**
@@ -187,15 +190,20 @@ public final class ShippingSteps implements LineReader.Listener {
      * with the checkpoint after its lines.
      */
     public Iterator<Transaction> transactions(LineReader reader, int lines, Exchange exchange) {
+        ReadAhead batches = new ReadAhead(reader);
+        ReadAhead before = readingAhead.put(reader.source(), batches);
+        if (before != null) {
+            before.close();
+        }
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return reader.hasNext();
+                return batches.hasNext();
             }
 
             @Override
             public Transaction next() {
-                return new Transaction(reader, lines, checkpoints, checkpointsTopic, exchange.getContext());
+                return new Transaction(batches, lines, checkpoints, checkpointsTopic, exchange.getContext());
             }
         };
     }
@@ -219,6 +227,7 @@ public final class ShippingSteps implements LineReader.Listener {
      * source if its reader stopped early (Ctrl-C, SIGTERM) so that a half-read file is not counted as done.
      */
     public void ended(LineReader reader) throws InterruptedException {
+        stopReadingAhead(reader.source());
         if (reader.stopped()) {
             checkpoints.abandoned(reader.source());
             throw new StoppedException(reader.source());
@@ -232,7 +241,15 @@ public final class ShippingSteps implements LineReader.Listener {
 
     /** A source failed: its checkpoint is written as it stands, for a rerun to resume. */
     public void failed(String source) {
+        stopReadingAhead(source);
         checkpoints.abandoned(source);
+    }
+
+    private void stopReadingAhead(String source) {
+        ReadAhead batches = readingAhead.remove(source);
+        if (batches != null) {
+            batches.close();
+        }
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 import dev.log2kafka.source.LineBatch;
-import dev.log2kafka.source.LineReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -23,14 +22,15 @@ import org.apache.camel.support.DefaultMessage;
  */
 public final class Transaction implements Iterable<Message> {
 
-    private final LineReader reader;
+    private final Iterator<LineBatch> reader;
     private final int lines;
     private final Checkpoints checkpoints;
     private final String checkpointsTopic;
     private final CamelContext context;
     private final List<LineBatch> batches = new ArrayList<>();
 
-    Transaction(LineReader reader, int lines, Checkpoints checkpoints, String checkpointsTopic, CamelContext context) {
+    Transaction(Iterator<LineBatch> reader, int lines, Checkpoints checkpoints, String checkpointsTopic,
+            CamelContext context) {
         this.reader = reader;
         this.lines = lines;
         this.checkpoints = checkpoints;

@@ -235,9 +235,9 @@ class HardeningIT {
         String topic = Topics.unique("records-getting-smaller");
         Topics.create(BROKER.bootstrapServers(), topic, 1);
         Path out = dir.resolve("out.txt");
-        // producer batches below the topic's new limit: the Java client splits a batch the broker finds too large
-        // into batches of batch.size, so with 256 KB it would split and retry for ever (until its thread overflows
-        // its stack); log2kafka itself sizes its batches for the limit it finds at the start
+        // producer batches below the topic's new limit: once, under load, with 256 KB batches the Java client split
+        // and retried one batch after the limit dropped, endlessly, until its network thread died of a
+        // StackOverflowError and the run waited for ever (a limit set before the run is fine: the test above)
         Process process = shipStandardInput(topic, out, List.of("batch.size=1500"), "--batch-size", "50");
         List<String> lines = new java.util.ArrayList<>();
         for (int i = 1; i <= 2_000; i++) {
@@ -302,6 +302,30 @@ class HardeningIT {
             throw new AssertionError("still waiting after 60 s: " + Files.readString(out)
                     + Files.readString(out.resolveSibling("err.txt")), e);
         }
+    }
+
+    /**
+     * A topic that takes record batches of at most 2,000 bytes (max.message.bytes), below the producer's batch.size
+     * (256 KB): every line of a file that compresses badly arrives, once.
+     */
+    @Test
+    void aTopicThatTakesSmallerRecordBatchesThanTheProducerMakesGetsEveryLine() throws Exception {
+        String topic = Topics.unique("small-batches");
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2000"));
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 1; i <= 20_000; i++) {
+            byte[] noise = new byte[100];
+            random.nextBytes(noise);
+            lines.add(i + " " + java.util.Base64.getEncoder().encodeToString(noise));
+        }
+        Files.write(dir.resolve("noise.log"), lines);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+
+        Run run = Run.jar(dir, "--files", dir + "/noise.log", "--topic", topic, "--state-dir", dir + "/state");
+
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.out() + run.err());
+        assertEquals(lines, OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
     }
 
     /** Random Base64 of about {@code bytes} characters: compression cannot shrink it. */

@@ -106,7 +106,8 @@ final class CamelWiring implements CamelConfiguration {
         this.progressInterval = options.progressInterval();
         this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval(),
                 committedCheckpoints);
-        this.deadLetters = new DeadLetters(counters);
+        this.deadLetters = new DeadLetters(counters, options.exactlyOnce()
+                ? DeadLetters.transactionTopic(options.deadLetters()) : null);
         this.refusals = new Refusals(deadLetters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
                 lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null);

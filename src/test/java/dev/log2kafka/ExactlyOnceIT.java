@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -140,14 +143,73 @@ class ExactlyOnceIT {
         }
     }
 
+    /**
+     * Dead letters to a topic are records of the transaction that holds their line: after a SIGKILL and a rerun, a
+     * read_committed consumer sees each line too long for the topic once in the dead-letter topic, and every other
+     * line once in the topic.
+     */
     @Test
-    void standardInputIsRefusedWithASentence() throws Exception {
+    void deadLettersToATopicAreInTheTransactionsAndArriveOnceAfterASigkill() throws Exception {
+        String topic = Topics.unique("small-records-exactly-once");
+        String deadLetterTopic = topic + "-dead";
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2000"));
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        List<String> tooLong = new ArrayList<>();
+        for (int i = 1; i <= 600_000; i++) {
+            if (i % 20_000 == 0) {
+                byte[] noise = new byte[3_000];
+                random.nextBytes(noise);
+                tooLong.add(i + " " + Base64.getEncoder().encodeToString(noise));
+                lines.add(tooLong.get(tooLong.size() - 1));
+            } else {
+                lines.add(EduroamLog.line(i, 23));
+            }
+        }
+        Path file = Files.write(dir.resolve("mixed.log"), lines);
         Run.clientProperties(dir, BROKER.bootstrapServers());
+        String[] args = {"--files", file.toString(), "--topic", topic, "--state-dir", dir + "/state",
+            "--exactly-once", "--transaction-lines", "50000", "--dead-letters", "kafka:" + deadLetterTopic};
 
-        Run run = Run.jar(dir, "--files", "-", "--exactly-once");
+        Process killed = Run.jarProcess(dir, args).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
+                > 200_000 || !killed.isAlive());
+        assertTrue(killed.isAlive(), "ended before it was killed: " + Files.readString(dir.resolve("killed.txt")));
+        killTree(killed);
+        Run rerun = Run.jar(dir, args);
 
-        assertEquals(ExitCode.BAD_SETTINGS.code(), run.exitCode(), run.out() + run.err());
-        assertTrue(run.err().contains("Standard input (--files -) cannot be shipped exactly once"), run.err());
+        assertEquals(ExitCode.DEAD_LETTERS.code(), rerun.exitCode(), rerun.out() + rerun.err());
+        List<String> shipped = OneShotIT.strings(Topics.committedValues(BROKER.bootstrapServers(), topic));
+        List<String> expected = new ArrayList<>(lines);
+        expected.removeAll(tooLong);
+        assertEquals(expected.size(), shipped.size(), "records in " + topic);
+        assertEquals(expected, shipped);
+        List<String> deadLetters = OneShotIT.strings(Topics.committedValues(BROKER.bootstrapServers(),
+                deadLetterTopic));
+        assertEquals(tooLong.size(), deadLetters.size(), "dead letters: " + deadLetters.stream()
+                .map(d -> d.substring(0, d.indexOf('\t', d.indexOf('\t') + 1))).toList());
+        for (int i = 0; i < tooLong.size(); i++) {
+            assertTrue(deadLetters.get(i).startsWith(file + "\t" + (i + 1) * 20_000 + "\tline of ")
+                    && deadLetters.get(i).endsWith("\t" + tooLong.get(i) + "\n"), deadLetters.get(i));
+        }
+    }
+
+    @Test
+    void standardInputAndDeadLettersToAnotherProducerAreRefusedWithASentence() throws Exception {
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        Files.write(dir.resolve("a.log"), List.of("a"));
+
+        Run standardInput = Run.jar(dir, "--files", "-", "--exactly-once");
+        Run deadLetters = Run.jar(dir, "--files", dir + "/a.log", "--exactly-once", "--dead-letters",
+                "kafka:dead?brokers=elsewhere:9092");
+
+        assertEquals(ExitCode.BAD_SETTINGS.code(), standardInput.exitCode(), standardInput.out() + standardInput.err());
+        assertTrue(standardInput.err().contains("Standard input (--files -) cannot be shipped exactly once"),
+                standardInput.err());
+        assertEquals(ExitCode.BAD_SETTINGS.code(), deadLetters.exitCode(), deadLetters.out() + deadLetters.err());
+        assertTrue(deadLetters.err().contains("With --exactly-once, --dead-letters kafka:dead?brokers=elsewhere:9092"
+                + " must be kafka:TOPIC without options"), deadLetters.err());
     }
 
     /** The jar's launcher and the JVM it started for log2kafka, killed with SIGKILL. */

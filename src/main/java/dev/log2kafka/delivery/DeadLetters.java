@@ -4,14 +4,23 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.log2kafka.progress.RunCounters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * Where lines that Kafka will not take go, with their source, line number and the reason, so that none is lost
@@ -25,11 +34,43 @@ public final class DeadLetters implements CamelContextAware {
     public static final String ENDPOINT = "direct:dead-letters";
 
     private final RunCounters progress;
+    /** Exactly once with kafka:TOPIC dead letters: the topic; they then wait for the transaction of their line. */
+    private final String transactionTopic;
+    private final Map<String, Queue<Held>> held = new ConcurrentHashMap<>();
     private volatile CamelContext context;
     private ProducerTemplate template;
 
     public DeadLetters(RunCounters progress) {
+        this(progress, null);
+    }
+
+    /**
+     * @param transactionTopic exactly once, with dead letters to a topic: they are records of the transaction that
+     *                         holds the lines around them ({@link #heldUpTo}), not sent on their own; null otherwise
+     */
+    public DeadLetters(RunCounters progress, String transactionTopic) {
         this.progress = progress;
+        this.transactionTopic = transactionTopic;
+    }
+
+    /**
+     * Exactly once: the topic of `--dead-letters kafka:TOPIC`, whose dead letters then join the lines' transactions;
+     * null for any other endpoint, whose dead letters are written as they come.
+     *
+     * @throws dev.log2kafka.cli.SettingsException if the kafka endpoint has options: the transactions' producer
+     *                                              writes the dead letters, to its own cluster, with its own settings
+     */
+    public static String transactionTopic(String endpoint) {
+        if (!endpoint.startsWith("kafka:")) {
+            return null;
+        }
+        String topic = endpoint.substring("kafka:".length()).replaceFirst("^//", "");
+        if (topic.contains("?") || topic.isEmpty()) {
+            throw new dev.log2kafka.cli.SettingsException("With --exactly-once, --dead-letters " + endpoint
+                    + " must be kafka:TOPIC without options: the dead letters are written in the lines' transactions,"
+                    + " by their producer.");
+        }
+        return topic;
     }
 
     @Override
@@ -51,6 +92,11 @@ public final class DeadLetters implements CamelContextAware {
 
     /** Sends one line, read from {@code line}, to the dead letters and counts it as rejected; returns once written. */
     public void send(String source, long lineNumber, String reason, InputStream line) {
+        if (transactionTopic != null) {
+            hold(source, lineNumber, reason, line);
+            progress.rejected(source, 1);
+            return;
+        }
         byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
                 .getBytes(StandardCharsets.UTF_8);
         // a stream: a 50 MB line comes from a temporary file and is not held in memory on its way
@@ -59,5 +105,48 @@ public final class DeadLetters implements CamelContextAware {
         template().sendBodyAndHeaders(ENDPOINT, record, Map.of("log2kafka.source", source,
                 "log2kafka.line", lineNumber, "log2kafka.reason", reason));
         progress.rejected(source, 1);
+    }
+
+    private void hold(String source, long lineNumber, String reason, InputStream line) {
+        byte[] bytes;
+        try (line) {
+            bytes = line.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read line " + lineNumber + " of " + source + ": " + e.getMessage(),
+                    e);
+        }
+        Message record = new DefaultMessage(context);
+        record.setHeader(KafkaConstants.OVERRIDE_TOPIC, transactionTopic);
+        record.setHeader("log2kafka.source", source);
+        record.setHeader("log2kafka.line", lineNumber);
+        record.setHeader("log2kafka.reason", reason);
+        byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[prefix.length + bytes.length + 1];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        System.arraycopy(bytes, 0, body, prefix.length, bytes.length);
+        body[body.length - 1] = '\n';
+        record.setBody(body);
+        held.computeIfAbsent(source, s -> new ConcurrentLinkedQueue<>()).add(new Held(lineNumber, record));
+    }
+
+    /**
+     * Exactly once: the dead letters of the source's lines up to {@code lastLine}, as records of the transaction that
+     * holds those lines; they are no longer held.
+     */
+    public List<Message> heldUpTo(String source, long lastLine) {
+        Queue<Held> queue = held.get(source);
+        if (queue == null || queue.isEmpty()) {
+            return List.of();
+        }
+        List<Message> records = new ArrayList<>();
+        Held next;
+        while (queue != null && (next = queue.peek()) != null && next.lineNumber() <= lastLine) {
+            records.add(queue.remove().record());
+        }
+        return records;
+    }
+
+    private record Held(long lineNumber, Message record) {
     }
 }

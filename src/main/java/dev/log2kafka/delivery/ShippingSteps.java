@@ -203,7 +203,8 @@ public final class ShippingSteps implements LineReader.Listener {
 
             @Override
             public Transaction next() {
-                return new Transaction(batches, lines, checkpoints, checkpointsTopic, exchange.getContext());
+                return new Transaction(batches, lines, checkpoints, deadLetters, checkpointsTopic,
+                        exchange.getContext());
             }
         };
     }

@@ -25,15 +25,17 @@ public final class Transaction implements Iterable<Message> {
     private final Iterator<LineBatch> reader;
     private final int lines;
     private final Checkpoints checkpoints;
+    private final DeadLetters deadLetters;
     private final String checkpointsTopic;
     private final CamelContext context;
     private final List<LineBatch> batches = new ArrayList<>();
 
-    Transaction(Iterator<LineBatch> reader, int lines, Checkpoints checkpoints, String checkpointsTopic,
-            CamelContext context) {
+    Transaction(Iterator<LineBatch> reader, int lines, Checkpoints checkpoints, DeadLetters deadLetters,
+            String checkpointsTopic, CamelContext context) {
         this.reader = reader;
         this.lines = lines;
         this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
         this.checkpointsTopic = checkpointsTopic;
         this.context = context;
     }
@@ -61,7 +63,15 @@ public final class Transaction implements Iterable<Message> {
                     batches.add(batch.withoutLines());
                     read += batch.lineCount();
                     last = batch;
-                    current = batch.iterator();
+                    // its lines, then the dead letters of lines up to its last (exactly once to a topic)
+                    List<Message> letters = deadLetters.heldUpTo(batch.source(), batch.lastLine());
+                    if (letters.isEmpty()) {
+                        current = batch.iterator();
+                    } else {
+                        List<Message> records = new ArrayList<>(batch.lines());
+                        records.addAll(letters);
+                        current = records.iterator();
+                    }
                 }
                 return true;
             }

@@ -169,9 +169,9 @@ final class CamelWiring implements CamelConfiguration {
         return checkpoints;
     }
 
-    /** The sentence saying that another run took over this one's transactional id, or null. */
-    String fenced() {
-        return shippingErrors.fenced();
+    /** Why a failure ended the run (exactly once), or null. */
+    ShippingErrors.Stop stop() {
+        return shippingErrors.stop();
     }
 
     @BindToRegistry("shipping")

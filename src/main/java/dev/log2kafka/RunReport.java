@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import dev.log2kafka.cli.ExitCode;
+import dev.log2kafka.delivery.ShippingErrors;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.SourceMode;
 
@@ -18,17 +19,17 @@ final class RunReport {
      * @param expectedFiles the files a one-shot run set out to ship
      * @param deadLetters   where rejected lines went, for the closing line
      * @param notCurrent    the files whose checkpoint could not be written, with the reason
-     * @param fenced        exactly once: the sentence saying that another run took over, or null
+     * @param stop          exactly once: why a failure ended the run, or null
      */
     static ExitCode print(RunCounters.Snapshot summary, SourceMode mode, int expectedFiles, String deadLetters,
-            Map<String, String> notCurrent, String fenced, PrintStream out) {
+            Map<String, String> notCurrent, ShippingErrors.Stop stop, PrintStream out) {
         out.print(summary.summary());
         out.println(notCurrent.isEmpty() ? "Checkpoints: current" : "Checkpoints: not current for "
                 + notCurrent.size() + " file(s) (" + String.join("; ", new TreeSet<>(notCurrent.values()))
                 + "): a rerun would send their acknowledged lines again");
-        if (fenced != null) {
-            out.println(fenced);
-            return ExitCode.FENCED;
+        if (stop != null) {
+            out.println(stop.sentence());
+            return stop.code();
         }
         if (mode == SourceMode.FOLLOW) {
             // a follower runs until it is stopped: what it shipped is the report

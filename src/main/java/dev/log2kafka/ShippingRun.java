@@ -165,7 +165,7 @@ final class ShippingRun implements Callable<ExitCode> {
             return ExitCode.INTERRUPTED;
         }
         return RunReport.print(counters.finish(), mode, files, options.deadLetters(),
-                wiring.checkpoints().notCurrent(), wiring.fenced(), out);
+                wiring.checkpoints().notCurrent(), wiring.stop(), out);
     }
 
     /**

@@ -195,6 +195,48 @@ class ExactlyOnceIT {
         }
     }
 
+    /**
+     * A follower whose transaction Kafka refuses: the topic's max.message.bytes is lowered to 2,000 under it (log2kafka
+     * checked 1 MB at its start), and a 4,000-byte line is appended. The transaction is aborted, the producer kept,
+     * and the file is read again from its last committed checkpoint at each tick; once the topic's limit is back,
+     * every line is committed once.
+     */
+    @Test
+    void aFollowerWhoseTransactionFailsGoesOnFromItsLastCommittedTransaction() throws Exception {
+        // producer batches under the topic's lowered limit: the Java client splits too large ones by batch.size
+        Run.clientProperties(dir, BROKER.bootstrapServers(), "batch.size=1500");
+        String topic = Topics.unique("follow-refused-exactly-once");
+        Topics.create(BROKER.bootstrapServers(), topic, 1);
+        Path followed = dir.resolve("app.log");
+        List<String> lines = new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 300).mapToObj(i -> "line "
+                + i).toList());
+        byte[] noise = new byte[3_000];
+        new Random(9).nextBytes(noise);
+        lines.set(149, "line 150 " + Base64.getEncoder().encodeToString(noise));
+        Files.write(followed, lines.subList(0, 100));
+        Path out = dir.resolve("follower.txt");
+        Process follower = Run.jarProcess(dir, "--follow", "--files", followed.toString(), "--topic", topic,
+                "--state-dir", dir + "/state", "--exactly-once").redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            awaitOrSay(() -> Topics.committedValues(BROKER.bootstrapServers(), topic).size() == 100, out);
+            Topics.alter(BROKER.bootstrapServers(), topic, "max.message.bytes", "2000");
+            Files.write(followed, lines.subList(100, 200), java.nio.file.StandardOpenOption.APPEND);
+            awaitOrSay(() -> Files.readString(out).contains("was not shipped (it is read again from its checkpoint)"),
+                    out);
+            assertEquals(100, Topics.committedValues(BROKER.bootstrapServers(), topic).size());
+            Topics.alter(BROKER.bootstrapServers(), topic, "max.message.bytes", null);
+            Files.write(followed, lines.subList(200, 300), java.nio.file.StandardOpenOption.APPEND);
+
+            awaitOrSay(() -> Topics.committedValues(BROKER.bootstrapServers(), topic).size() >= 300, out);
+            Thread.sleep(1000); // more than one follow tick: nothing else arrives
+            assertTrue(follower.isAlive(), Files.readString(out));
+        } finally {
+            killTree(follower);
+        }
+        assertEquals(lines, OneShotIT.strings(Topics.committedValues(BROKER.bootstrapServers(), topic)));
+    }
+
     @Test
     void standardInputAndDeadLettersToAnotherProducerAreRefusedWithASentence() throws Exception {
         Run.clientProperties(dir, BROKER.bootstrapServers());
@@ -210,6 +252,14 @@ class ExactlyOnceIT {
         assertEquals(ExitCode.BAD_SETTINGS.code(), deadLetters.exitCode(), deadLetters.out() + deadLetters.err());
         assertTrue(deadLetters.err().contains("With --exactly-once, --dead-letters kafka:dead?brokers=elsewhere:9092"
                 + " must be kafka:TOPIC without options"), deadLetters.err());
+    }
+
+    private static void awaitOrSay(java.util.concurrent.Callable<Boolean> condition, Path out) throws Exception {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("still waiting after 60 s: " + Files.readString(out), e);
+        }
     }
 
     /** The jar's launcher and the JVM it started for log2kafka, killed with SIGKILL. */

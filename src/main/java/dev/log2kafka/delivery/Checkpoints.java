@@ -81,7 +81,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         this.directory = directory;
         this.destination = destination;
         this.intervalMillis = intervalMillis;
-        this.committed = committed;
+        this.committed = committed == null ? null : new ConcurrentHashMap<>(committed);
     }
 
     @Override
@@ -309,6 +309,14 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     /** The key of a checkpoint's record in the checkpoints topic: its state file's name. */
     private static String recordKey(Path stateFile) {
         return stateFile.getFileName().toString().replaceFirst("\\.checkpoint$", "");
+    }
+
+    /**
+     * Exactly once: a transaction that wrote this checkpoint record is committed; a file read again in this run (it
+     * grew while it was shipped, or its read failed) resumes there.
+     */
+    public void committed(Map.Entry<String, byte[]> checkpoint) {
+        committed.put(checkpoint.getKey(), checkpoint.getValue());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.log2kafka.delivery;
 
+import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FollowedFile;
@@ -26,11 +27,11 @@ public final class ShippingErrors {
     private final String topic;
     private final SourceMode mode;
     private final Runnable stopRun;
-    private volatile String fenced;
+    private volatile Stop stop;
 
     /**
-     * @param topic   where the lines were going, for the messages
-     * @param stopRun ends the run: called when another run with the same transactional id took over (exactly once)
+     * @param topic       where the lines were going, for the messages
+     * @param stopRun     ends the run: called when a transaction failed (exactly once)
      */
     public ShippingErrors(RunCounters progress, String topic, SourceMode mode, Runnable stopRun) {
         this.progress = progress;
@@ -39,9 +40,27 @@ public final class ShippingErrors {
         this.stopRun = stopRun;
     }
 
-    /** The sentence saying that another run took over (exactly once), or null if none did. */
-    public String fenced() {
-        return fenced;
+    /** Why a failure ended the run (exactly once), or null if none did. */
+    public Stop stop() {
+        return stop;
+    }
+
+    /**
+     * A failure that ended the run, as the summary says it.
+     *
+     * @param sentence what happened and what to do
+     * @param code     the run's exit code
+     */
+    public record Stop(String sentence, ExitCode code) {
+    }
+
+    /** Ends the run, once: the first failure says why. */
+    private synchronized void stopRun(String sentence, ExitCode code) {
+        if (stop == null) {
+            stop = new Stop(sentence, code);
+            LOG.error(sentence);
+            stopRun.run();
+        }
     }
 
     /**
@@ -59,27 +78,29 @@ public final class ShippingErrors {
     /** A file (or standard input) was not shipped completely: one sentence naming it and the cause. */
     public void sourceFailed(Exchange exchange) {
         Exception cause = cause(exchange);
+        String file = source(exchange);
         if (Sentences.isCausedBy(cause, ProducerFencedException.class)
                 || Sentences.isCausedBy(cause, InvalidProducerEpochException.class)) {
-            if (fenced == null) {
-                fenced = "Another log2kafka with the same transactional id started, and took over (exactly once):"
-                        + " this one stopped, and its open transaction is aborted. Give each run its own state"
-                        + " directory or --transactional-id.";
-                LOG.error(fenced);
-                stopRun.run();
-            }
-            return;
-        }
-        if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
-            Object body = exchange.getIn().getBody();
-            String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, body instanceof LineReader reader
-                    ? reader.source() : body instanceof FollowedFile followed ? followed.path().toString()
-                    : SourceMode.STANDARD_INPUT_NAME, String.class);
+            stopRun("Another log2kafka with the same transactional id started, and took over (exactly once): this"
+                    + " one stopped, and its open transaction is aborted. Give each run its own state directory or"
+                    + " --transactional-id.", ExitCode.FENCED);
+        } else if (!Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
             LOG.atError().addKeyValue("file", file)
                     .log("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)"
                     : mode == SourceMode.FOLLOW ? " (it is read again from its checkpoint)" : "",
                     Sentences.sentence(cause));
         }
+    }
+
+    /** The file (or `-`) whose lines the exchange was shipping. */
+    private static String source(Exchange exchange) {
+        String file = exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class);
+        Object body = exchange.getIn().getBody();
+        // follow mode: the follow route keeps the file it reads as the exchange property `followed`
+        FollowedFile followed = exchange.getProperty("followed", FollowedFile.class);
+        return file != null ? file : body instanceof LineReader reader ? reader.source()
+                : body instanceof FollowedFile read ? read.path().toString()
+                : followed != null ? followed.path().toString() : SourceMode.STANDARD_INPUT_NAME;
     }
 
     private static Exception cause(Exchange exchange) {

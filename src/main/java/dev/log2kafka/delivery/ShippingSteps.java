@@ -21,6 +21,10 @@ import dev.log2kafka.source.ReadAhead;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.StandardInput;
 import org.apache.camel.Exchange;
+import org.apache.camel.Ordered;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,11 +214,63 @@ public final class ShippingSteps implements LineReader.Listener {
     }
 
     /**
-     * Exactly once: called after the kafka endpoint, which has every record of the transaction; Camel commits it once
-     * the exchange is done.
+     * Exactly once: called before the kafka endpoint, which begins the transaction, and commits it (or aborts it) once
+     * the exchange is done. Then, after camel-kafka: a committed transaction's checkpoint is the one a file read again
+     * in this run resumes from. Before camel-kafka: a transaction that failed with a Kafka exception is handed to it
+     * wrapped, so that it aborts the transaction and keeps its producer (it closes the producer, without aborting,
+     * on a Kafka exception; the broker would then hold the transaction open until it times out, and the next run with
+     * the same transactional id would wait for that).
      */
+    public void beginning(Transaction transaction, Exchange exchange) {
+        exchange.getExchangeExtension().addOnCompletion(new BeforeCamelKafka());
+        exchange.getExchangeExtension().addOnCompletion(new AfterCamelKafka(transaction));
+    }
+
+    /** Exactly once: called after the kafka endpoint, which has every record of the transaction. */
     public void sent(Transaction transaction) {
         transaction.batches().forEach(this::acknowledged);
+    }
+
+    /** Says that a transaction failed, around the Kafka exception that camel-kafka would close its producer for. */
+    public static final class TransactionFailedException extends RuntimeException {
+        TransactionFailedException(Exception cause) {
+            super("The Kafka transaction failed and was aborted: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static final class BeforeCamelKafka extends SynchronizationAdapter implements Ordered {
+        @Override
+        public void onDone(Exchange exchange) {
+            if (exchange.getException() instanceof KafkaException failure
+                    && !(failure instanceof ProducerFencedException)) {
+                exchange.setException(new TransactionFailedException(failure));
+            }
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST;
+        }
+    }
+
+    private final class AfterCamelKafka extends SynchronizationAdapter implements Ordered {
+        private final Transaction transaction;
+
+        AfterCamelKafka(Transaction transaction) {
+            this.transaction = transaction;
+        }
+
+        @Override
+        public void onDone(Exchange exchange) {
+            if (exchange.getException() == null && !exchange.isRollbackOnly() && transaction.checkpoint() != null) {
+                checkpoints.committed(transaction.checkpoint());
+            }
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST;
+        }
     }
 
     /** Called after the kafka endpoint: every record of the batch was acknowledged. */

@@ -29,6 +29,7 @@ public final class Transaction implements Iterable<Message> {
     private final String checkpointsTopic;
     private final CamelContext context;
     private final List<LineBatch> batches = new ArrayList<>();
+    private Map.Entry<String, byte[]> checkpoint;
 
     Transaction(Iterator<LineBatch> reader, int lines, Checkpoints checkpoints, DeadLetters deadLetters,
             String checkpointsTopic, CamelContext context) {
@@ -38,6 +39,11 @@ public final class Transaction implements Iterable<Message> {
         this.deadLetters = deadLetters;
         this.checkpointsTopic = checkpointsTopic;
         this.context = context;
+    }
+
+    /** The checkpoint record it ends with, as key and value; null until it was sent. */
+    public Map.Entry<String, byte[]> checkpoint() {
+        return checkpoint;
     }
 
     /** The batches sent, without their lines. */
@@ -85,7 +91,7 @@ public final class Transaction implements Iterable<Message> {
                     return current.next();
                 }
                 checkpointSent = true;
-                Map.Entry<String, byte[]> checkpoint = checkpoints.inTransaction(last);
+                checkpoint = checkpoints.inTransaction(last);
                 Message record = new DefaultMessage(context);
                 record.setHeader(KafkaConstants.OVERRIDE_TOPIC, checkpointsTopic);
                 record.setHeader(KafkaConstants.KEY, checkpoint.getKey());

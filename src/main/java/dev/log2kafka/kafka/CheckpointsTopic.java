@@ -42,12 +42,7 @@ public final class CheckpointsTopic {
             Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         create(bootstrapServers, clientSettings, topic, timeout);
-        Map<String, Object> config = new HashMap<>();
-        clientSettings.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
+        Map<String, Object> config = KafkaClientSettings.onlyFor(ConsumerConfig.configNames(), clientSettings);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "log2kafka-checkpoints");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -86,12 +81,7 @@ public final class CheckpointsTopic {
 
     private static void create(String bootstrapServers, Map<String, String> clientSettings, String topic,
             Duration timeout) {
-        Map<String, Object> config = new HashMap<>();
-        clientSettings.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
+        Map<String, Object> config = KafkaClientSettings.onlyFor(AdminClientConfig.configNames(), clientSettings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "log2kafka-checkpoints");
         try (Admin admin = Admin.create(config)) {

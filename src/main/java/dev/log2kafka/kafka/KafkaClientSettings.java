@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,6 +85,17 @@ public final class KafkaClientSettings {
     }
 
     /** Turns librdkafka-style keys into the Java client's and warns of keys the producer does not know. */
+    /** The settings a Kafka client of this kind takes (its {@code configNames()}), to build its configuration from. */
+    public static Map<String, Object> onlyFor(Set<String> configNames, Map<String, String> settings) {
+        Map<String, Object> config = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (configNames.contains(key)) {
+                config.put(key, value);
+            }
+        });
+        return config;
+    }
+
     static Map<String, String> translate(Path file, Map<String, String> in) {
         Map<String, String> out = new LinkedHashMap<>(in);
         String mechanisms = out.remove("sasl.mechanisms");

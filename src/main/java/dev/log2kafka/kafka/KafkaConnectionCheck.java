@@ -10,7 +10,6 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,7 @@ public final class KafkaConnectionCheck {
         List<String> reachable = reachable(bootstrapServers, deadline);
         String servers = String.join(", ", reachable);
 
-        Map<String, Object> config = new HashMap<>();
-        clientSettings.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
+        Map<String, Object> config = KafkaClientSettings.onlyFor(AdminClientConfig.configNames(), clientSettings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "log2kafka-connection-check");
         int remainingMs = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));

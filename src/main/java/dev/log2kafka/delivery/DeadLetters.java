@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -90,44 +91,43 @@ public final class DeadLetters implements CamelContextAware {
         return template;
     }
 
-    /** Sends one line, read from {@code line}, to the dead letters and counts it as rejected; returns once written. */
+    /**
+     * Sends one line, read from {@code line}, to the dead letters and counts it as rejected; returns once written
+     * (exactly once to a topic: once it waits for the transaction of its line).
+     */
     public void send(String source, long lineNumber, String reason, InputStream line) {
+        InputStream record = record(source, lineNumber, reason, line);
+        Map<String, Object> headers = Map.of("log2kafka.source", source, "log2kafka.line", lineNumber,
+                "log2kafka.reason", reason);
         if (transactionTopic != null) {
-            hold(source, lineNumber, reason, line);
-            progress.rejected(source, 1);
-            return;
+            hold(source, lineNumber, record, headers);
+        } else {
+            template().sendBodyAndHeaders(ENDPOINT, record, headers);
         }
-        byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
-                .getBytes(StandardCharsets.UTF_8);
-        // a stream: a 50 MB line comes from a temporary file and is not held in memory on its way
-        InputStream record = new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(prefix),
-                line, new ByteArrayInputStream(new byte[] {'\n'}))));
-        template().sendBodyAndHeaders(ENDPOINT, record, Map.of("log2kafka.source", source,
-                "log2kafka.line", lineNumber, "log2kafka.reason", reason));
         progress.rejected(source, 1);
     }
 
-    private void hold(String source, long lineNumber, String reason, InputStream line) {
-        byte[] bytes;
-        try (line) {
-            bytes = line.readAllBytes();
+    /** One dead letter: `source TAB line-number TAB reason TAB the line's bytes` and a newline. */
+    private static InputStream record(String source, long lineNumber, String reason, InputStream line) {
+        byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
+                .getBytes(StandardCharsets.UTF_8);
+        // a stream: a 50 MB line comes from a temporary file and is not held in memory on its way
+        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(prefix), line,
+                new ByteArrayInputStream(new byte[] {'\n'}))));
+    }
+
+    /** Exactly once: the dead letter waits to be a record of the transaction that holds its line. */
+    private void hold(String source, long lineNumber, InputStream record, Map<String, Object> headers) {
+        Message message = new DefaultMessage(context);
+        message.setHeaders(new HashMap<>(headers));
+        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, transactionTopic);
+        try (record) {
+            message.setBody(record.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read line " + lineNumber + " of " + source + ": " + e.getMessage(),
                     e);
         }
-        Message record = new DefaultMessage(context);
-        record.setHeader(KafkaConstants.OVERRIDE_TOPIC, transactionTopic);
-        record.setHeader("log2kafka.source", source);
-        record.setHeader("log2kafka.line", lineNumber);
-        record.setHeader("log2kafka.reason", reason);
-        byte[] prefix = (source + "\t" + lineNumber + "\t" + reason.replace('\t', ' ').replace('\n', ' ') + "\t")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[prefix.length + bytes.length + 1];
-        System.arraycopy(prefix, 0, body, 0, prefix.length);
-        System.arraycopy(bytes, 0, body, prefix.length, bytes.length);
-        body[body.length - 1] = '\n';
-        record.setBody(body);
-        held.computeIfAbsent(source, s -> new ConcurrentLinkedQueue<>()).add(new Held(lineNumber, record));
+        held.computeIfAbsent(source, s -> new ConcurrentLinkedQueue<>()).add(new Held(lineNumber, message));
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.Map;
  * runs log2kafka itself, as the user chose. The heap is reserved and touched at start (-Xms equal to -Xmx,
  * AlwaysPreTouch), so the memory a run takes is known from its first second and does not creep up on long runs.
  * <p>
+ * The JVM it starts reads log2kafka's classes from a {@link ClassDataArchive} once one has been made.
+ * <p>
  * Standard input, output and error are the launcher's; SIGTERM and Ctrl-C are passed on and the child's exit code is
  * the launcher's; if the launcher is killed, the child stops too. Under the C locale the child gets C.UTF-8, so that
  * file names in UTF-8 are read as they are.
@@ -85,12 +87,19 @@ public final class Launcher {
     }
 
     private static int launch(String[] args) throws Exception {
-        String options = System.getenv().getOrDefault("LOG2KAFKA_JAVA_OPTS", DEFAULT_JAVA_OPTIONS);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> options = Arrays.asList(System.getenv().getOrDefault("LOG2KAFKA_JAVA_OPTS", DEFAULT_JAVA_OPTIONS)
+                .trim().split("\\s+"));
+        String classPath = System.getProperty("java.class.path");
+        ClassDataArchive archive = ClassDataArchive.of(System.getenv(), classPath, options);
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(Arrays.asList(options.trim().split("\\s+")));
-        command.addAll(List.of("-D" + LAUNCHED + "=true", "-cp", System.getProperty("java.class.path"),
-                Launcher.class.getName()));
+        command.add(java);
+        command.addAll(options);
+        if (archive != null) {
+            command.addAll(archive.options());
+            classPath = archive.classPath();
+        }
+        command.addAll(List.of("-D" + LAUNCHED + "=true", "-cp", classPath, Launcher.class.getName()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         if (isPlainC(builder.environment())) {
@@ -118,6 +127,11 @@ public final class Launcher {
                 }
             }
         }, "log2kafka-launcher"));
-        return child.waitFor();
+        int code = child.waitFor();
+        if (archive != null) {
+            archive.afterRun(code, java, options);
+            archive.close();
+        }
+        return code;
     }
 }

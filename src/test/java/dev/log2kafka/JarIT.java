@@ -3,6 +3,9 @@ package dev.log2kafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,5 +74,51 @@ class JarIT {
         String data = run.out().lines().filter(l -> l.startsWith("Embedded Kafka broker"))
                 .map(l -> l.replaceAll(".*data in (.*), removed at exit.*", "$1")).findFirst().orElseThrow();
         assertFalse(Files.exists(Path.of(data)), data + " was left behind");
+    }
+
+    @Test
+    void theFirstRunMakesAClassDataArchiveAndTheNextStartsFromIt() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        List<String> lines = IntStream.rangeClosed(1, 1000).mapToObj(n -> "line " + n).toList();
+        Files.write(dir.resolve("a.log"), lines);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String first = Topics.unique("archive-made");
+
+        Run made = Run.launcher(dir, Map.of("XDG_CACHE_HOME", cache.toString()), "--files", dir + "/a.log",
+                "--topic", first);
+
+        assertEquals(0, made.exitCode(), made.out() + made.err());
+        assertEquals(lines, OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), first)));
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(cache.resolve("log2kafka"))) {
+            archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+        }
+        assertEquals(1, archives.size(), archives.toString());
+
+        // each JVM of the next run (the launcher's and log2kafka's) logs where each of its classes came from
+        String second = Topics.unique("archive-used");
+        Run started = Run.launcher(dir, Map.of("XDG_CACHE_HOME", cache.toString(), "JDK_JAVA_OPTIONS",
+                "-Xlog:class+load=info:file=" + dir + "/classes-%p.log"), "--files", dir + "/a.log", "--topic", second);
+
+        assertEquals(0, started.exitCode(), started.out() + started.err());
+        assertEquals(lines, OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), second)));
+        String log2kafka;
+        try (Stream<Path> files = Files.list(dir)) {
+            log2kafka = files.filter(f -> f.getFileName().toString().startsWith("classes-")).map(JarIT::read)
+                    .filter(log -> log.contains(" dev.log2kafka.ShippingRun ")).findFirst().orElseThrow();
+        }
+        assertTrue(log2kafka.contains(" dev.log2kafka.ShippingRun source: shared objects file"),
+                "log2kafka's classes were read from the jar, not the archive");
+        long shared = log2kafka.lines().filter(l -> l.contains("source: shared objects file")).count();
+        assertTrue(shared > 5000, shared + " classes from the archive");
+        assertTrue(Files.exists(archives.get(0)), "the archive is still there");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

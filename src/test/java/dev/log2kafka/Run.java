@@ -98,10 +98,7 @@ record Run(int exitCode, String out, String err) {
 
     private static Run jar(Path workingDirectory, Path input, Map<String, String> environment, boolean only,
             String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("log2kafka-out", ".txt");
-        Path err = Files.createTempFile("log2kafka-err", ".txt");
-        ProcessBuilder builder = (only ? launcherProcess(workingDirectory, args) : jarProcess(workingDirectory, args))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder = only ? launcherProcess(workingDirectory, args) : jarProcess(workingDirectory, args);
         if (only) {
             builder.environment().clear();
         }
@@ -109,6 +106,21 @@ record Run(int exitCode, String out, String err) {
         if (input != null) {
             builder.redirectInput(input.toFile());
         }
+        return run(builder, args);
+    }
+
+    /** `java -jar log2kafka.jar` exactly (its launcher starts the JVM that runs log2kafka), with these variables added. */
+    static Run launcher(Path workingDirectory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = launcherProcess(workingDirectory, args);
+        builder.environment().putAll(environment);
+        return run(builder, args);
+    }
+
+    private static Run run(ProcessBuilder builder, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("log2kafka-out", ".txt");
+        Path err = Files.createTempFile("log2kafka-err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();

@@ -18,7 +18,9 @@ import java.util.Map;
  * scripts of Kafka and Elasticsearch, it runs log2kafka in a JVM started with those options: the ones in
  * LOG2KAFKA_JAVA_OPTS if set, else {@link #DEFAULT_JAVA_OPTIONS}. A JVM already started with heap or collector options
  * runs log2kafka itself, as the user chose. The heap is reserved and touched at start (-Xms equal to -Xmx,
- * AlwaysPreTouch), so the memory a run takes is known from its first second and does not creep up on long runs.
+ * AlwaysPreTouch), so the memory a run takes is known from its first second and does not creep up on long runs. The JIT
+ * compiler's C2 tier waits for more calls than it does by default: on two cores shared with the broker, compiling the
+ * code that runs once per batch cost more than it saved.
  * <p>
  * The JVM it starts reads log2kafka's classes from a {@link ClassDataArchive} once one has been made.
  * <p>
@@ -28,7 +30,10 @@ import java.util.Map;
  */
 public final class Launcher {
 
-    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch";
+    static final String DEFAULT_JAVA_OPTIONS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+            // C2 compiles a method after three times the calls it would by default: the code run for each line still
+            // gets there within milliseconds, the code run once per batch only after 15,000 batches (bench/README.md)
+            + " -XX:Tier4InvocationThreshold=15000 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000";
     private static final String LAUNCHED = "log2kafka.launched";
     private static final String UTF8_ARGUMENTS = "log2kafka.utf8-arguments";
 

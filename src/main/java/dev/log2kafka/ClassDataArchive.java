@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * its name says what it was made for, and another jar or JVM makes its own. An archive of an earlier build of the same
  * jar is deleted when the new one is written. The archives are kept in $XDG_CACHE_HOME/log2kafka, else
  * ~/.cache/log2kafka; without either (a service with no home, `env -i`), or with JVM options that choose class data
- * sharing themselves, none is made or used.
+ * sharing themselves, none is made or used. A JVM that fails to write one (exit code, or not within two minutes) is
+ * not asked again for that jar.
  */
 final class ClassDataArchive implements AutoCloseable {
 
@@ -72,6 +73,10 @@ final class ClassDataArchive implements AutoCloseable {
             Path archive = directory.resolve("log2kafka-" + jarId + "-" + runId + ".jsa");
             if (Files.isRegularFile(archive)) {
                 return new ClassDataArchive(jar, archive, null, null, null);
+            }
+            if (Files.exists(failedMarker(archive))) {
+                // this JVM could not write the archive before: no run pays for trying again
+                return null;
             }
             // one run at a time lists its classes and writes the archive; the others run without
             FileChannel lockFile = FileChannel.open(directory.resolve("log2kafka-" + jarId + ".lock"),
@@ -137,13 +142,14 @@ final class ClassDataArchive implements AutoCloseable {
                     "-XX:SharedArchiveFile=" + written, "-cp", jar.toString()));
             Process dump = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!dump.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                dump.destroyForcibly();
-                return;
-            }
-            if (dump.exitValue() == 0 && Files.isRegularFile(written)) {
-                removeEarlierArchives();
+            boolean ended = dump.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (ended && dump.exitValue() == 0 && Files.isRegularFile(written)) {
+                removeEarlierArchives(written);
                 Files.move(written, archive, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                dump.destroyForcibly();
+                removeEarlierArchives(written);
+                Files.createFile(failedMarker(archive));
             }
         } catch (IOException e) {
             // no archive this time
@@ -158,12 +164,22 @@ final class ClassDataArchive implements AutoCloseable {
         }
     }
 
-    /** The archives of earlier builds of this jar (or of other JVMs or options) in the cache directory. */
-    private void removeEarlierArchives() throws IOException {
+    /** Says that this JVM could not write the archive. */
+    private static Path failedMarker(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".failed");
+    }
+
+    /**
+     * The archives of earlier builds of this jar (or of other JVMs or options) in the cache directory, and the marks of
+     * those that could not be written.
+     */
+    private void removeEarlierArchives(Path written) throws IOException {
         String prefix = archive.getFileName().toString().replaceFirst("-[0-9a-f]+\\.jsa$", "-");
-        try (DirectoryStream<Path> archives = Files.newDirectoryStream(archive.getParent(), prefix + "*.jsa")) {
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(archive.getParent(), prefix + "*.jsa*")) {
             for (Path earlier : archives) {
-                Files.deleteIfExists(earlier);
+                if (!earlier.equals(written) && !earlier.equals(classList)) {
+                    Files.deleteIfExists(earlier);
+                }
             }
         }
     }

@@ -41,13 +41,27 @@ record Run(int exitCode, String out, String err) {
         PrintStream originalErr = System.err;
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         System.setErr(errStream);
+        String[] withState = withStateDirectory(args);
         try {
-            int code = app.apply(new PrintStream(out, true, StandardCharsets.UTF_8), errStream)
-                    .run(withStateDirectory(args));
+            int code = app.apply(new PrintStream(out, true, StandardCharsets.UTF_8), errStream).run(withState);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(originalErr);
             originalErr.print(err.toString(StandardCharsets.UTF_8));
+            if (withState != args) {
+                deleteRecursively(Path.of(withState[1]));
+            }
+        }
+    }
+
+    /** Removes the state directory a run was given here, so that the suite does not leave one per run behind. */
+    private static void deleteRecursively(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // left in the temporary directory
         }
     }
 

@@ -166,7 +166,9 @@ class NoLineLostIT {
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled);
         String printed = Files.readString(dir.resolve("first.txt"));
         assertEquals(ExitCode.INTERRUPTED.code(), first.exitValue(), printed);
-        assertTrue(seconds <= 8, "SIGTERM took " + seconds + " s with --stop-timeout 5");
+        // what it printed last says where the time went (twice it took 50 s in a whole suite, never alone)
+        assertTrue(seconds <= 8, "SIGTERM took " + seconds + " s with --stop-timeout 5; it printed, last:\n"
+                + printed.substring(Math.max(0, printed.length() - 4000)));
         assertTrue(printed.contains("Stopped after 5 s without the acknowledgements of the lines in flight"), printed);
         assertTrue(printed.contains("Processing interrupted: 0 of 1 file(s) shipped completely"), printed);
         assertTrue(printed.contains("Checkpoints: current"), printed);

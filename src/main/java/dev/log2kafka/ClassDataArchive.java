@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Application Class-Data Sharing for the JVM the {@link Launcher} starts. log2kafka loads about 7,000 classes before its
- * first record leaves (Camel, the Kafka client, Log4j); read from an archive of the JVM's own format instead of the
- * jar, a 1,000-line run takes about 0.6 x the time (bench/README.md).
+ * Application Class-Data Sharing for the JVM the {@link Launcher} starts. log2kafka loads about 7,000 classes before
+ * its first record leaves (Camel, the Kafka client, Log4j); read from an archive of the JVM's own format instead of
+ * the jar, a 1,000-line run takes about 0.6 x the time (bench/README.md).
  * <p>
  * The archive is made on the first run that ends well: that run's JVM lists the classes it loads
  * (-XX:DumpLoadedClassList), and once it has ended the launcher has a JVM write them into an archive (-Xshare:dump,

@@ -134,8 +134,9 @@ public final class Launcher {
         }, "log2kafka-launcher"));
         int code = child.waitFor();
         if (archive != null) {
-            archive.afterRun(code, java, options);
-            archive.close();
+            try (archive) {
+                archive.afterRun(code, java, options);
+            }
         }
         return code;
     }

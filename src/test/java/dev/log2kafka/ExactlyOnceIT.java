@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -158,9 +157,7 @@ class ExactlyOnceIT {
         List<String> tooLong = new ArrayList<>();
         for (int i = 1; i <= 600_000; i++) {
             if (i % 20_000 == 0) {
-                byte[] noise = new byte[3_000];
-                random.nextBytes(noise);
-                tooLong.add(i + " " + Base64.getEncoder().encodeToString(noise));
+                tooLong.add(i + " " + HardeningIT.incompressible(random, 3_000));
                 lines.add(tooLong.get(tooLong.size() - 1));
             } else {
                 lines.add(EduroamLog.line(i, 23));
@@ -210,9 +207,7 @@ class ExactlyOnceIT {
         Path followed = dir.resolve("app.log");
         List<String> lines = new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 300).mapToObj(i -> "line "
                 + i).toList());
-        byte[] noise = new byte[3_000];
-        new Random(9).nextBytes(noise);
-        lines.set(149, "line 150 " + Base64.getEncoder().encodeToString(noise));
+        lines.set(149, "line 150 " + HardeningIT.incompressible(new Random(9), 3_000));
         Files.write(followed, lines.subList(0, 100));
         Path out = dir.resolve("follower.txt");
         Process follower = Run.jarProcess(dir, "--follow", "--files", followed.toString(), "--topic", topic,

@@ -315,9 +315,7 @@ class HardeningIT {
         List<String> lines = new java.util.ArrayList<>();
         java.util.Random random = new java.util.Random(3);
         for (int i = 1; i <= 20_000; i++) {
-            byte[] noise = new byte[100];
-            random.nextBytes(noise);
-            lines.add(i + " " + java.util.Base64.getEncoder().encodeToString(noise));
+            lines.add(i + " " + incompressible(random, 100));
         }
         Files.write(dir.resolve("noise.log"), lines);
         Run.clientProperties(dir, BROKER.bootstrapServers());
@@ -330,8 +328,13 @@ class HardeningIT {
 
     /** Random Base64 of about {@code bytes} characters: compression cannot shrink it. */
     private static String incompressible(int bytes) {
+        return incompressible(new java.util.Random(7), bytes);
+    }
+
+    /** Base64 of {@code bytes} bytes from {@code random}: compression shrinks neither it nor one call by another. */
+    static String incompressible(java.util.Random random, int bytes) {
         byte[] noise = new byte[bytes];
-        new java.util.Random(7).nextBytes(noise);
+        random.nextBytes(noise);
         return java.util.Base64.getEncoder().encodeToString(noise);
     }
 

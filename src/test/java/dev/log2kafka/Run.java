@@ -57,9 +57,7 @@ record Run(int exitCode, String out, String err) {
     /** Removes the state directory a run was given here, so that the suite does not leave one per run behind. */
     private static void deleteRecursively(Path directory) {
         try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // left in the temporary directory
         }

@@ -1,11 +1,11 @@
 package dev.log2kafka.delivery;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,6 +15,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.log2kafka.cli.SettingsException;
 import dev.log2kafka.progress.RunCounters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -58,8 +59,8 @@ public final class DeadLetters implements CamelContextAware {
      * Exactly once: the topic of `--dead-letters kafka:TOPIC`, whose dead letters then join the lines' transactions;
      * null for any other endpoint, whose dead letters are written as they come.
      *
-     * @throws dev.log2kafka.cli.SettingsException if the kafka endpoint has options: the transactions' producer
-     *                                              writes the dead letters, to its own cluster, with its own settings
+     * @throws SettingsException if the kafka endpoint has options: the transactions' producer writes the dead letters,
+     *                           to its own cluster, with its own settings
      */
     public static String transactionTopic(String endpoint) {
         if (!endpoint.startsWith("kafka:")) {
@@ -67,7 +68,7 @@ public final class DeadLetters implements CamelContextAware {
         }
         String topic = endpoint.substring("kafka:".length()).replaceFirst("^//", "");
         if (topic.contains("?") || topic.isEmpty()) {
-            throw new dev.log2kafka.cli.SettingsException("With --exactly-once, --dead-letters " + endpoint
+            throw new SettingsException("With --exactly-once, --dead-letters " + endpoint
                     + " must be kafka:TOPIC without options: the dead letters are written in the lines' transactions,"
                     + " by their producer.");
         }
@@ -141,7 +142,7 @@ public final class DeadLetters implements CamelContextAware {
         }
         List<Message> records = new ArrayList<>();
         Held next;
-        while (queue != null && (next = queue.peek()) != null && next.lineNumber() <= lastLine) {
+        while ((next = queue.peek()) != null && next.lineNumber() <= lastLine) {
             records.add(queue.remove().record());
         }
         return records;

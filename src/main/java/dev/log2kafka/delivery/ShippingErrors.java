@@ -30,8 +30,8 @@ public final class ShippingErrors {
     private volatile Stop stop;
 
     /**
-     * @param topic       where the lines were going, for the messages
-     * @param stopRun     ends the run: called when a transaction failed (exactly once)
+     * @param topic   where the lines were going, for the messages
+     * @param stopRun ends the run: called when a transaction failed (exactly once)
      */
     public ShippingErrors(RunCounters progress, String topic, SourceMode mode, Runnable stopRun) {
         this.progress = progress;

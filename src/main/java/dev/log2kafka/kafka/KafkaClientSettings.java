@@ -84,7 +84,6 @@ public final class KafkaClientSettings {
         return sb.toString();
     }
 
-    /** Turns librdkafka-style keys into the Java client's and warns of keys the producer does not know. */
     /** The settings a Kafka client of this kind takes (its {@code configNames()}), to build its configuration from. */
     public static Map<String, Object> onlyFor(Set<String> configNames, Map<String, String> settings) {
         Map<String, Object> config = new HashMap<>();
@@ -96,6 +95,7 @@ public final class KafkaClientSettings {
         return config;
     }
 
+    /** Turns librdkafka-style keys into the Java client's and warns of keys the producer does not know. */
     static Map<String, String> translate(Path file, Map<String, String> in) {
         Map<String, String> out = new LinkedHashMap<>(in);
         String mechanisms = out.remove("sasl.mechanisms");

@@ -10,6 +10,9 @@
 #                                         read_committed consumer sees them)
 #   STARTUP=no ...                        without the start-up runs
 #
+# Also java-batches (bench/JavaBatches.java): a Java process that builds the record batches itself, without the Java
+# producer's send per record; not a shipper, the floor of what a Java process spends.
+#
 # Each tool sends every line as one record to a topic of its own, created before the run (PARTITIONS partitions;
 # acks=all, idempotent, lz4, linger 5 ms) and deleted after it; the topic's record count must equal the line count. Prints for each tool
 # the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds and CPU seconds per million
@@ -30,8 +33,8 @@ L2K_JAVA_OPTS=${L2K_JAVA_OPTS:-}  # extra JVM options for log2kafka
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$WORK/classes"
 # the test data generator lives with the tests
-javac -cp "$JAR" -d "$WORK/classes" bench/PlainProducer.java bench/CountRecords.java bench/Topics.java \
-  src/test/java/dev/log2kafka/EduroamLog.java
+javac -cp "$JAR" -d "$WORK/classes" bench/PlainProducer.java bench/JavaBatches.java bench/CountRecords.java \
+  bench/Topics.java src/test/java/dev/log2kafka/EduroamLog.java
 CP="$JAR:$WORK/classes"
 LOG="$WORK/eduroam-$LINES.log"
 [ -f "$LOG" ] || java -cp "$CP" dev.log2kafka.EduroamLog "$LINES" "$LOG"
@@ -46,7 +49,7 @@ source bench/broker.sh
 start_broker
 
 if [ -z "${TOOLS:-}" ]; then
-  TOOLS="log2kafka plain"
+  TOOLS="log2kafka plain java-batches"
   [ -n "${BASELINE_JAR:-}" ] && TOOLS="$TOOLS baseline"
   command -v kcat >/dev/null && TOOLS="$TOOLS kcat kcat-tuned" || echo "kcat is not installed: skipped"
 fi
@@ -64,6 +67,7 @@ run() {
       cmd=(env -C "$WORK" java $L2K_JAVA_OPTS -jar "$(realpath "$jar")" --files "$(realpath "$file")"
            --topic "$topic" --kafka-config client.properties --state-dir "state-$topic" "${once[@]}" $L2K_OPTS) ;;
     plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$file") ;;
+    java-batches) cmd=(java -cp "$CP" JavaBatches "$BOOTSTRAP" "$topic" "$file") ;;
     # log2kafka's settings
     kcat) cmd=(kcat -P -b "$BOOTSTRAP" -t "$topic" -l -X acks=all -X enable.idempotence=true
                -X compression.codec=lz4 -X linger.ms=5 "$file") ;;
@@ -130,6 +134,8 @@ done
 echo
 ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v label="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%-30s %.2f x\n", label, b/a}'; true; }
 ratio "log2kafka / plain Java loop:" "${wall_log2kafka:-}" "${wall_plain:-}"
+ratio "log2kafka / Java batches:" "${wall_log2kafka:-}" "${wall_java_batches:-}"
+ratio "Java batches / kcat:" "${wall_java_batches:-}" "${wall_kcat:-}"
 ratio "log2kafka / baseline:" "${wall_log2kafka:-}" "${wall_baseline:-}"
 ratio "log2kafka / kcat:" "${wall_log2kafka:-}" "${wall_kcat:-}"
 ratio "log2kafka / kcat tuned:" "${wall_log2kafka:-}" "${wall_kcat_tuned:-}"

@@ -38,6 +38,7 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
+import org.apache.kafka.common.utils.ByteUtils;
 import org.apache.kafka.common.utils.Crc32C;
 import org.apache.kafka.common.utils.LogContext;
 import org.apache.kafka.common.utils.Time;
@@ -171,8 +172,7 @@ public class JavaBatches {
             byte[] buffer = new byte[1 << 20];
             int length = 0;
             int read;
-            byte[] frame = new byte[FRAME_BYTES + buffer.length];
-            int end = 0;
+            ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES + buffer.length);
             int records = 0;
             int partition = 0;
             int[] sequences = new int[partitions];
@@ -183,24 +183,22 @@ public class JavaBatches {
                     if (buffer[i] == '\n') {
                         int valueLength = i - start;
                         // attributes, timestamp delta, offset delta, key length -1, value length, value, 0 headers
-                        int size = 1 + 1 + varintSize(records) + 1 + varintSize(valueLength) + valueLength + 1;
-                        end = varint(frame, end, size);
-                        frame[end++] = 0;
-                        frame[end++] = 0;
-                        end = varint(frame, end, records);
-                        end = varint(frame, end, -1);
-                        end = varint(frame, end, valueLength);
-                        System.arraycopy(buffer, start, frame, end, valueLength);
-                        end += valueLength;
-                        frame[end++] = 0;
+                        int size = 1 + 1 + ByteUtils.sizeOfVarint(records) + 1 + ByteUtils.sizeOfVarint(valueLength)
+                                + valueLength + 1;
+                        ByteUtils.writeVarint(size, frame);
+                        frame.put((byte) 0).put((byte) 0);
+                        ByteUtils.writeVarint(records, frame);
+                        ByteUtils.writeVarint(-1, frame);
+                        ByteUtils.writeVarint(valueLength, frame);
+                        frame.put(buffer, start, valueLength).put((byte) 0);
                         records++;
                         start = i + 1;
-                        if (end >= FRAME_BYTES) {
-                            frames.put(new Frame(frame, end, records, partition, sequences[partition]));
+                        if (frame.position() >= FRAME_BYTES) {
+                            frames.put(new Frame(frame.array(), frame.position(), records, partition,
+                                    sequences[partition]));
                             sequences[partition] += records;
                             partition = (partition + 1) % partitions;
-                            frame = new byte[FRAME_BYTES + buffer.length];
-                            end = 0;
+                            frame = ByteBuffer.allocate(FRAME_BYTES + buffer.length);
                             records = 0;
                         }
                     }
@@ -209,7 +207,7 @@ public class JavaBatches {
                 length -= start;
             }
             if (records > 0) {
-                frames.put(new Frame(frame, end, records, partition, sequences[partition]));
+                frames.put(new Frame(frame.array(), frame.position(), records, partition, sequences[partition]));
             }
             frames.put(lastFrame);
         } catch (Exception e) {
@@ -268,26 +266,6 @@ public class JavaBatches {
             }
         }
         return false;
-    }
-
-    private static int varint(byte[] out, int at, int value) {
-        int v = (value << 1) ^ (value >> 31);
-        while ((v & ~0x7f) != 0) {
-            out[at++] = (byte) ((v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        out[at++] = (byte) v;
-        return at;
-    }
-
-    private static int varintSize(int value) {
-        int v = (value << 1) ^ (value >> 31);
-        int size = 1;
-        while ((v & ~0x7f) != 0) {
-            size++;
-            v >>>= 7;
-        }
-        return size;
     }
 
     private static void threadCpu() {

@@ -14,10 +14,11 @@
 # producer's send per record; not a shipper, the floor of what a Java process spends.
 #
 # Each tool sends every line as one record to a topic of its own, created before the run (PARTITIONS partitions;
-# acks=all, idempotent, lz4, linger 5 ms) and deleted after it; the topic's record count must equal the line count. Prints for each tool
-# the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds and CPU seconds per million
-# lines. kcat runs twice: with log2kafka's settings, and tuned (larger batches). Then start-up: a 1,000-line file,
-# log2kafka against the plain loop, and how long after exec log2kafka's first record was handed to its producer.
+# acks=all, idempotent, lz4, linger 5 ms) and deleted after it; the topic's record count must equal the line count.
+# Prints for each tool the median of the runs: whole-process wall time, lines/s, MB/s, peak RSS, CPU seconds and CPU
+# seconds per million lines. kcat runs twice: with log2kafka's settings, and tuned (larger batches). Then start-up: a
+# 1,000-line file, log2kafka against the plain loop, and how long after exec log2kafka's first record was handed to
+# its producer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -132,7 +133,10 @@ for tool in $TOOLS; do
     'BEGIN {printf "%-12s %9.2f %12d %8.1f %10d %8.2f %12.2f\n", t, w, n/w, b/w/1e6, r/1024, c, c/(n/1e6)}'
 done
 echo
-ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v label="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%-30s %.2f x\n", label, b/a}'; true; }
+ratio() {
+  [ -n "$2" ] && [ -n "$3" ] && awk -v label="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%-30s %.2f x\n", label, b/a}'
+  true
+}
 ratio "log2kafka / plain Java loop:" "${wall_log2kafka:-}" "${wall_plain:-}"
 ratio "log2kafka / Java batches:" "${wall_log2kafka:-}" "${wall_java_batches:-}"
 ratio "Java batches / kcat:" "${wall_java_batches:-}" "${wall_kcat:-}"
@@ -149,7 +153,8 @@ if [[ "$STARTUP_TOOLS" == *log2kafka* ]]; then
     "$STARTUP_LINES" "$l2k" "$first"
   if [[ "$STARTUP_TOOLS" == *plain* ]]; then
     plain=$(figure startup plain 3)
-    awk -v a="$l2k" -v b="$plain" 'BEGIN {printf "start-up: plain Java loop %.2f s; log2kafka takes %.2f x its time\n", b, a/b}'
+    awk -v a="$l2k" -v b="$plain" \
+      'BEGIN {printf "start-up: plain Java loop %.2f s; log2kafka takes %.2f x its time\n", b, a/b}'
   fi
 fi
 true

@@ -114,6 +114,10 @@ final class ShippingRun implements Callable<ExitCode> {
                     : null),
                     counters, stateDir, cluster.id(), Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
                     kafka, broker, http, committed);
+            if (mode == SourceMode.FOLLOW && options.clusterLock() == null) {
+                // the files are held from here on: one rotated away before the first tick is still read to its end
+                files = wiring.follow().start();
+            }
             camel = wiring.main(settings.forCamel(routeProperties(options, stateDir)));
             out.println("Shipping " + (mode == SourceMode.STANDARD_INPUT ? "standard input"
                     : (mode == SourceMode.WATCH ? "new files matching " : mode == SourceMode.FOLLOW

@@ -160,7 +160,8 @@ class FollowIT {
         writer = Writer.start(dir.resolve("app.log"), true);
         Process follower = follow(topic, dir + "/app.log", out);
 
-        Thread.sleep(1500);
+        // rotated as soon as the follower says it follows the file: before its first look for new lines, too
+        awaitFollowing(out);
         logrotate(conf);
         Thread.sleep(700);
         writer.reopen();
@@ -270,6 +271,12 @@ class FollowIT {
         String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), printed);
+    }
+
+    /** Until the follower has said which files it follows, that is, holds them. */
+    private static void awaitFollowing(Path out) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> Files.readString(out).contains("and following "));
     }
 
     private static void awaitRecords(String topic, long count, Path out) throws IOException {

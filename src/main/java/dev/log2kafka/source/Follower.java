@@ -70,37 +70,7 @@ public final class Follower {
     public synchronized List<FollowedFile> filesToRead(long partialLineWaitMillis, long closeInactiveSeconds)
             throws IOException {
         long now = System.nanoTime();
-        Set<Object> seen = new HashSet<>();
-        for (Path path : pattern.matchingFiles()) {
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            Object key = attributes.fileKey();
-            seen.add(key);
-            FollowedFile file = followed.get(key);
-            if (file == null) {
-                Long finishedSize = finished.get(key);
-                if (finishedSize != null && finishedSize == attributes.size()) {
-                    continue;
-                }
-                file = open(path, key);
-                if (file == null) {
-                    continue;
-                }
-                followed.put(key, file);
-                // how far it goes is not known: it grows
-                progress.fileStarted(path.toString(), -1);
-            } else if (!file.path().equals(path)) {
-                LOG.atInfo().addKeyValue("file", file.path())
-                        .log("{} was renamed to {}; following it there", file.path(), path);
-                progress.renamed(file.path().toString(), path.toString());
-                file.renamed(path);
-            }
-            file.matching(true);
-        }
+        Set<Object> seen = lookForFiles();
 
         List<FollowedFile> toRead = new ArrayList<>();
         List<FollowedFile> letGo = new ArrayList<>();
@@ -151,6 +121,57 @@ public final class Follower {
             letGo(file);
         }
         return toRead;
+    }
+
+    /**
+     * Opens every file the pattern matches now and holds it, before the follow route's first tick: a file renamed
+     * away from the pattern (or deleted) after the run said it follows it is still read to its end through its handle.
+     *
+     * @return how many files are followed
+     */
+    public synchronized int start() throws IOException {
+        lookForFiles();
+        return followed.size();
+    }
+
+    /**
+     * Opens the files that match and are not followed yet, and follows the renamed ones under their new names.
+     *
+     * @return the identities of the files that match now
+     */
+    private Set<Object> lookForFiles() throws IOException {
+        Set<Object> seen = new HashSet<>();
+        for (Path path : pattern.matchingFiles()) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            Object key = attributes.fileKey();
+            seen.add(key);
+            FollowedFile file = followed.get(key);
+            if (file == null) {
+                Long finishedSize = finished.get(key);
+                if (finishedSize != null && finishedSize == attributes.size()) {
+                    continue;
+                }
+                file = open(path, key);
+                if (file == null) {
+                    continue;
+                }
+                followed.put(key, file);
+                // how far it goes is not known: it grows
+                progress.fileStarted(path.toString(), -1);
+            } else if (!file.path().equals(path)) {
+                LOG.atInfo().addKeyValue("file", file.path())
+                        .log("{} was renamed to {}; following it there", file.path(), path);
+                progress.renamed(file.path().toString(), path.toString());
+                file.renamed(path);
+            }
+            file.matching(true);
+        }
+        return seen;
     }
 
     /** The file was read (and its lines acknowledged) up to where the reader ended. */

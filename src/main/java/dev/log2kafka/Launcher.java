@@ -25,8 +25,8 @@ import java.util.Map;
  * The JVM it starts reads log2kafka's classes from a {@link ClassDataArchive} once one has been made.
  * <p>
  * Standard input, output and error are the launcher's; SIGTERM and Ctrl-C are passed on and the child's exit code is
- * the launcher's; if the launcher is killed, the child stops too. Under the C locale the child gets C.UTF-8, so that
- * file names in UTF-8 are read as they are.
+ * the launcher's; the two live and die together ({@link ProcessTie}). Under the C locale the child gets C.UTF-8, so
+ * that file names in UTF-8 are read as they are.
  */
 public final class Launcher {
 
@@ -44,9 +44,7 @@ public final class Launcher {
         List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
         boolean chosen = jvmArguments.stream().anyMatch(a -> a.startsWith("-Xmx") || a.matches("-XX:\\+Use\\w+GC"));
         if (Boolean.getBoolean(LAUNCHED)) {
-            // if the launcher is killed (SIGKILL), nobody would stop this JVM any more: stop with it
-            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit()
-                    .thenRun(() -> Runtime.getRuntime().halt(137)));
+            ProcessTie.watchLauncher();
             String utf8Arguments = System.getProperty(UTF8_ARGUMENTS);
             Log2Kafka.main(utf8Arguments == null ? args : decode(utf8Arguments));
         } else if (chosen || Arrays.asList(args).contains("--help")) {

@@ -58,6 +58,7 @@ public final class Log2Kafka {
 
     public static void main(String[] args) {
         Log2Kafka app = new Log2Kafka(System.out, System.err, System.getenv(), System.in, System.console() != null);
+        JvmErrors.endRunOnError(app::saveCheckpoints, System.err);
         Thread hook = new Thread(app::interrupt, "log2kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = app.run(args);
@@ -89,6 +90,7 @@ public final class Log2Kafka {
         if (!appender.equals(System.getProperty(LOG_APPENDER, "err"))) {
             System.setProperty(LOG_APPENDER, appender);
             Configurator.reconfigure();
+            JvmErrors.loggingReconfigured();
         }
     }
 
@@ -138,6 +140,14 @@ public final class Log2Kafka {
             Runtime.getRuntime().halt(code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the checkpoints as far as Kafka acknowledged, as a run ends that cannot end its own way. */
+    void saveCheckpoints() {
+        ShippingRun run = running;
+        if (run != null) {
+            run.saveCheckpoints();
         }
     }
 

@@ -182,10 +182,18 @@ final class ShippingRun implements Callable<ExitCode> {
         if (wired == null) {
             return ExitCode.INTERRUPTED;
         }
-        wired.checkpoints().saveAll();
+        saveCheckpoints();
         out.println("Stopped after " + options.stopTimeout() + " s without the acknowledgements of the lines in"
                 + " flight; they count as not sent, and the next run sends them.");
         return report();
+    }
+
+    /** Writes the checkpoints of the files being shipped as far as Kafka acknowledged. */
+    void saveCheckpoints() {
+        CamelWiring wired = wiring;
+        if (wired != null) {
+            wired.checkpoints().saveAll();
+        }
     }
 
     /**

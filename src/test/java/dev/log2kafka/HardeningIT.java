@@ -2,8 +2,11 @@ package dev.log2kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.kafka.EmbeddedKafka;
@@ -62,6 +65,43 @@ class HardeningIT {
                 + " (cleanup.policy=compact): Kafka takes only records with a key there, and log2kafka sends each line"
                 + " without one; ship to a topic that is not compacted."), run.err());
         assertEquals(0, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
+    }
+
+    /**
+     * An OutOfMemoryError (a batch of long lines larger than the heap the user gave): the run ends within seconds with
+     * a sentence that names the error and its thread, instead of living on doing nothing; a rerun with room ships every
+     * line.
+     */
+    @Test
+    void anOutOfMemoryErrorEndsTheRunWithinSecondsNamingItsThreadAndARerunShipsEveryLine() throws Exception {
+        String topic = Topics.unique("out-of-memory");
+        Path file = dir.resolve("long-lines.log");
+        List<String> lines = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 400; i++) {
+            lines.add(i + " " + incompressible(random, 250_000));
+        }
+        Files.write(file, lines);
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        String[] args = {"--files", file.toString(), "--topic", topic, "--state-dir", dir + "/state"};
+        List<String> small = new ArrayList<>(List.of(args));
+        small.addAll(List.of("--batch-size", "400"));
+        long start = System.nanoTime();
+
+        Run failed = Run.launcher(dir, Map.of("LOG2KAFKA_JAVA_OPTS", "-Xmx64m", "XDG_CACHE_HOME",
+                dir.resolve("cache").toString()), small.toArray(String[]::new));
+
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(ExitCode.FAILED.code(), failed.exitCode(), failed.out() + failed.err());
+        assertTrue(failed.err().contains("log2kafka failed: OutOfMemoryError in thread '"), failed.err());
+        assertTrue(seconds < 60, "ended " + seconds + " s after it started");
+
+        List<String> again = new ArrayList<>(List.of(args));
+        again.addAll(List.of("--batch-size", "10"));
+        Run rerun = Run.jar(dir, again.toArray(String[]::new));
+        assertEquals(0, rerun.exitCode(), rerun.out() + rerun.err());
+        assertEquals(Set.copyOf(lines), Set.copyOf(OneShotIT.strings(
+                Topics.values(BROKER.bootstrapServers(), topic))));
     }
 
     /** A checkpoint belongs to its cluster and topic: another of either ships the file whole. */

@@ -19,8 +19,10 @@ import dev.log2kafka.kafka.EmbeddedKafka;
 import dev.log2kafka.progress.Metrics;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
+import dev.log2kafka.progress.StallWatch;
 import dev.log2kafka.service.HttpEndpoints;
 import dev.log2kafka.service.KafkaHealthCheck;
+import dev.log2kafka.service.StallHealthCheck;
 import dev.log2kafka.source.Follower;
 import dev.log2kafka.source.InputFiles;
 import dev.log2kafka.source.SourceMode;
@@ -48,8 +50,8 @@ import static org.apache.camel.health.HealthCheck.State.UP;
 /**
  * Puts log2kafka together with Camel Main: the resolved settings as the only properties Camel sees, the routes of
  * `routes/`, the beans those routes name (`inputFiles`, `shipping`, `shippingErrors`, `spool`, `progress`, `follow`),
-         the checkpoint writer as a
- * service of the context, and the Kafka connection on the kafka component.
+ * the checkpoint writer as a service of the context, follow mode's {@link StallWatch}, and the Kafka connection on the
+ * kafka component.
  */
 final class CamelWiring implements CamelConfiguration {
 
@@ -74,6 +76,8 @@ final class CamelWiring implements CamelConfiguration {
     private final ShippingSteps shipping;
     private final ShippingErrors shippingErrors;
     private final Follower follower;
+    /** Follow mode: whether the follower makes progress; null in the other modes. */
+    private final StallWatch stallWatch;
     private final HttpServer httpServer;
     private final Path clusterLock;
     private final KafkaHealthCheck kafkaHealth;
@@ -114,6 +118,8 @@ final class CamelWiring implements CamelConfiguration {
         // main is set by then: nothing fails before Camel runs
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode, () -> main.completed());
         this.follower = new Follower(options.pattern(), counters, shipping::failed);
+        this.stallWatch = mode == SourceMode.FOLLOW
+                ? new StallWatch(follower::lagBytes, counters, options.stallTimeout(), System::nanoTime) : null;
     }
 
     /**
@@ -145,6 +151,10 @@ final class CamelWiring implements CamelConfiguration {
                 if (httpServer != null) {
                     // Camel Main has set up its health checks (camel.health.*) by now
                     HealthCheckRegistry.get(configured.getCamelContext()).register(kafkaHealth);
+                    if (stallWatch != null) {
+                        HealthCheckRegistry.get(configured.getCamelContext())
+                                .register(new StallHealthCheck(stallWatch));
+                    }
                 }
             }
         });
@@ -241,6 +251,10 @@ final class CamelWiring implements CamelConfiguration {
             cluster.setAcquireLockInterval(CLUSTER_LOCK_INTERVAL_SECONDS, TimeUnit.SECONDS);
             context.addService(cluster);
         }
+        if (stallWatch != null) {
+            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "stall-watch")
+                    .scheduleWithFixedDelay(stallWatch::check, 1, 1, TimeUnit.SECONDS);
+        }
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClientSettings);
@@ -256,6 +270,9 @@ final class CamelWiring implements CamelConfiguration {
     private void serveHealthAndMetrics(CamelContext context, KafkaComponent kafka) throws Exception {
         Metrics metrics = new Metrics(counters, mode == SourceMode.FOLLOW ? follower::lagBytes
                 : checkpoints::lagBytes, checkpoints::ageNanos, () -> kafkaHealth.call().getState() == UP);
+        if (stallWatch != null) {
+            metrics.followStalled(stallWatch::stalled);
+        }
         kafka.setKafkaClientFactory(new DefaultKafkaClientFactory() {
             @Override
             public Producer getProducer(Properties kafkaProps) {

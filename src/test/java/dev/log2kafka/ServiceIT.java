@@ -93,6 +93,68 @@ class ServiceIT {
                 .until(() -> status(port, "/observe/health") == 200);
     }
 
+    /**
+     * A broker paused (SIGSTOP) for 60 s while a writer appends: the follower says it is stalled, naming the file,
+     * its health and gauge say so after --stall-timeout, and once the broker goes on every line arrives, once.
+     */
+    @Test
+    void aBrokerPausedForAMinuteIsAStallThatIsWarnedAboutAndDownAndEveryLineArrivesOnceAfterIt() throws Exception {
+        // the jar's embedded broker, in a process of its own so that it can be paused; it follows an empty directory
+        Files.createDirectories(dir.resolve("broker"));
+        Process brokerProcess = Run.jarProcess(dir.resolve("broker"), "--embedded-kafka", "--follow", "--files",
+                dir.resolve("broker") + "/*.log", "--topic", "unused").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("broker.txt").toFile()).start();
+        processes.add(brokerProcess);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("broker.txt"))
+                .contains("Shipping and following"));
+        Matcher listening = Pattern.compile("listening on (\\S+) ")
+                .matcher(Files.readString(dir.resolve("broker.txt")));
+        assertTrue(listening.find());
+        String bootstrap = listening.group(1);
+        String topic = Topics.unique("paused");
+        int port = freePort();
+        Path log = dir.resolve("app.log");
+        FollowIT.Writer writer = FollowIT.Writer.start(log, false);
+        try {
+            Run.clientProperties(dir, bootstrap);
+            processes.add(Run.jarProcess(dir, "--follow", "--files", log.toString(), "--topic", topic, "--state-dir",
+                    dir.resolve("state").toString(), "--http-port", Integer.toString(port), "--stall-timeout", "10s")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start());
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(bootstrap, topic) > 1_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "/observe/health") == 200);
+
+            long paused = System.nanoTime();
+            signal("STOP", brokerProcess.pid());
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("out.txt"))
+                    .contains(log + " has "));
+            long warned = System.nanoTime();
+            // liveness: the Kafka check (readiness) would take up to its 10 s timeout to answer here
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(port, "/observe/health/live").body()
+                    .contains("{\"name\":\"follow\",\"status\":\"DOWN\""));
+            long down = System.nanoTime();
+            assertEquals(503, status(port, "/observe/health/live"));
+            assertTrue(get(port, "/observe/health").body().contains("{\"name\":\"follow\",\"status\":\"DOWN\""));
+            assertEquals(1, value(get(port, "/observe/metrics").body(), "log2kafka_follow_stalled"));
+            String warning = Files.readString(dir.resolve("out.txt"));
+            assertTrue(warning.contains("bytes not shipped, and no line has been acknowledged for"), warning);
+            System.out.printf("broker paused: stall warned after %d s, health DOWN after %d s (--stall-timeout 10s)%n",
+                    TimeUnit.NANOSECONDS.toSeconds(warned - paused), TimeUnit.NANOSECONDS.toSeconds(down - paused));
+            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(60) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+                    - paused))); // the pause itself, not a wait for asynchronous work
+            signal("CONT", brokerProcess.pid());
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/observe/health") == 200);
+            assertEquals(0, value(get(port, "/observe/metrics").body(), "log2kafka_follow_stalled"));
+            List<String> written = writer.stop();
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(bootstrap, topic)
+                    >= written.size());
+            assertEquals(written, OneShotIT.strings(Topics.values(bootstrap, topic)), "every line once, in order");
+            assertTrue(Files.readString(dir.resolve("out.txt")).contains("no longer stalled"));
+        } finally {
+            writer.stop();
+        }
+    }
+
     @Test
     void metricsCountWhatWasShippedPassPromtoolAndAPrometheusServerScrapesThem() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")) && Files.isExecutable(Path.of(
@@ -179,6 +241,10 @@ class ServiceIT {
                 "--state-dir", dir.resolve("state").toString(), "--http-port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         processes.add(process);
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
     }
 
     private static int freePort() throws IOException {

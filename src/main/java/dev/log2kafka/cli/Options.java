@@ -3,11 +3,14 @@ package dev.log2kafka.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.SourceMode;
@@ -123,6 +126,12 @@ public final class Options {
                     + " flight) to be acknowledged; then the run ends anyway, those lines count as not sent and the"
                     + " next run sends them.")
     int stopTimeout;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "120s", converter = Time.class,
+            description = "Follow mode: how long the follower may make no progress while its files have bytes not"
+                    + " shipped (Kafka down or paused, a read that hangs) before its health check is DOWN; it warns"
+                    + " after 30 s, or this if shorter. A number with s, m or h (120s, 2m).")
+    Duration stallTimeout;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".log2kafka-state",
             description = "Directory of the checkpoints: how far each file is acknowledged, so a rerun resumes"
@@ -325,6 +334,10 @@ public final class Options {
         return stopTimeout;
     }
 
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
     public Path stateDir() {
         return stateDir;
     }
@@ -404,6 +417,24 @@ public final class Options {
                 // the sentence below says what is wanted
             }
             throw new CommandLine.TypeConversionException("must be a positive whole number");
+        }
+    }
+
+    /** A duration: a positive number of seconds, minutes or hours (`20s`, `2m`, `1h`); a bare number is seconds. */
+    static final class Time implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Matcher time = Pattern.compile("(\\d{1,9})\\s*([smh]?)")
+                    .matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (time.matches() && Long.parseLong(time.group(1)) > 0) {
+                long n = Long.parseLong(time.group(1));
+                return switch (time.group(2)) {
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+            throw new CommandLine.TypeConversionException("must be a positive duration such as 20s, 2m or 1h");
         }
     }
 

@@ -25,7 +25,8 @@ import org.apache.kafka.clients.producer.Producer;
  * (`log2kafka_lines_read_total`, `_lines_sent_total`, `_lines_rejected_total`, `_bytes_read_total`,
  * `_files_done_total`, `_files_failed_total`), the bytes of each file not yet acknowledged
  * (`log2kafka_file_lag_bytes{file="..."}`), the age of the checkpoints on disk (`log2kafka_checkpoint_age_seconds`),
- * whether Kafka answers (`log2kafka_kafka_up`),
+ * whether Kafka answers (`log2kafka_kafka_up`), in follow mode whether the follower is stalled
+ * (`log2kafka_follow_stalled`),
  * the Kafka producer's own metrics (`kafka_producer_*`) and the JVM's memory and GC. Counts are read when scraped:
  * nothing is added to the path of a line.
  */
@@ -83,6 +84,14 @@ public final class Metrics {
             ToDoubleFunction<RunCounters.Snapshot> count) {
         FunctionCounter.builder(name, counters, c -> count.applyAsDouble(c.snapshot())).description(description)
                 .register(registry);
+    }
+
+    /** Follow mode: adds `log2kafka_follow_stalled`, 1 while the follower is stalled ({@link StallWatch}). */
+    public void followStalled(BooleanSupplier stalled) {
+        Gauge.builder("log2kafka.follow.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 while a followed file has bytes not shipped and no line has been acknowledged for 30 s"
+                        + " (or the stall timeout), else 0")
+                .strongReference(true).register(registry);
     }
 
     /** Adds the producer's own metrics (record send rate, request latency, buffer available bytes, errors). */

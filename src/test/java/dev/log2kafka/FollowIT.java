@@ -132,6 +132,60 @@ class FollowIT {
         assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
     }
 
+    /**
+     * copytruncate as distributions configure it (dated names, compressed a day late), with the pattern naming only
+     * the live file: the copy is not followed, but it is found next to the live one by its content, and the lines
+     * written between the last read and the truncation are shipped from it.
+     */
+    @Test
+    void copytruncateAsDistributionsShipItWithAPatternOfTheLiveNameShipsEveryLineTheFilesHoldOnce() throws Exception {
+        String topic = Topics.unique("copytruncate-live-name");
+        Path conf = logrotateConf("copytruncate\n    dateext\n    dateformat -%Y%m%d-%s\n    compress\n"
+                + "    delaycompress");
+        Path out = dir.resolve("out.txt");
+        writer = Writer.start(dir.resolve("app.log"), false);
+        Process follower = follow(topic, dir + "/app.log", out);
+        awaitFollowing(out);
+
+        List<String> written = rotateThreeTimesThenStopWriting(conf);
+        List<String> inFiles = linesInFiles();
+
+        awaitRecords(topic, inFiles.size(), out);
+        Thread.sleep(3000);
+        assertExactlyOnce(inFiles, records(topic), inFiles.size() + " of " + written.size() + " written lines are in"
+                + " the files; " + fileNames());
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A follower of the live name stopped (SIGTERM) while its writer goes on, the file rotated (create) before the
+     * same command starts again: the rotated file, which the pattern no longer matches, is found by its checkpoint's
+     * content and read on from there, and the new live file is read from its start.
+     */
+    @Test
+    void aFileRotatedAwayWhileTheFollowerWasStoppedIsReadOnFromItsCheckpoint() throws Exception {
+        String topic = Topics.unique("rotated-while-stopped");
+        Path conf = logrotateConf("create\n    dateext\n    dateformat -%Y%m%d-%s\n    compress\n"
+                + "    delaycompress");
+        writer = Writer.start(dir.resolve("app.log"), false);
+        Process first = follow(topic, dir + "/app.log", dir.resolve("first.txt"));
+        awaitRecords(topic, 1_000, dir.resolve("first.txt"));
+        first.destroy();
+        assertTrue(first.waitFor(15, TimeUnit.SECONDS));
+        Thread.sleep(1000); // lines the stopped follower did not read, written to the file before it is rotated
+        logrotate(conf);
+
+        Path out = dir.resolve("second.txt");
+        follow(topic, dir + "/app.log", out);
+        Thread.sleep(1500);
+        List<String> written = writer.stop();
+
+        awaitRecords(topic, written.size(), out);
+        Thread.sleep(3000);
+        assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
+    }
+
     @Test
     void aFileTruncatedUnderTheReaderIsReadAgainFromItsStartAtOnceAndItsCopyAddsNothing() throws Exception {
         String topic = Topics.unique("truncated");

@@ -136,6 +136,16 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         return new Checkpoint(path, 0, 0, head, "", false);
     }
 
+    /**
+     * The checkpoint the file open in {@code channel} continues, found by its content; null if there is none, or if
+     * the file is too short to be known by its content.
+     */
+    public Checkpoint of(FileChannel channel) throws IOException {
+        Fingerprint head = FileInput.head(channel);
+        Checkpoint saved = head.length() == IDENTITY_BYTES ? lookUp(contentKey(head)) : null;
+        return saved != null && continues(saved, head, channel) ? saved : null;
+    }
+
     /** Whether the file starts as the checkpoint's file did and has its bytes just before the checkpoint's offset. */
     private static boolean continues(Checkpoint saved, Fingerprint head, FileChannel channel) throws IOException {
         if (saved.head().length() > head.length()) {

@@ -138,6 +138,19 @@ public final class ShippingSteps implements LineReader.Listener {
                 .holdingPartialLine(!file.sendPartialLine());
     }
 
+    /**
+     * Whether the file open in {@code channel} has a checkpoint and holds lines after it. A compressed file is
+     * measured by the size its gzip trailer gives (modulo 4 GiB), not read.
+     */
+    public boolean unshippedAfter(FileChannel channel) throws IOException {
+        Checkpoints.Checkpoint saved = checkpoints.of(channel);
+        if (saved == null) {
+            return false;
+        }
+        return FileInput.isGzip(channel) ? FileInput.gzipSize(channel) != (saved.offset() & 0xFFFFFFFFL)
+                : channel.size() > saved.offset();
+    }
+
     private static void resuming(Checkpoints.Checkpoint start) {
         LOG.atInfo().addKeyValue("file", start.file()).log("Resuming {} at line {} (byte {}), where the last run's"
                 + " acknowledgements ended", start.file(), start.lines() + 1, start.offset());

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
@@ -97,6 +98,13 @@ public final class FileInput extends FilterInputStream {
         ByteBuffer head = ByteBuffer.allocate(2);
         channel.read(head, 0);
         return head.position() == 2 && (head.get(0) & 0xff) == GZIP_MAGIC_1 && (head.get(1) & 0xff) == GZIP_MAGIC_2;
+    }
+
+    /** The size of a gzip file's content as its trailer gives it: its last four bytes, the size modulo 4 GiB. */
+    public static long gzipSize(FileChannel channel) throws IOException {
+        ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        channel.read(trailer, Math.max(0, channel.size() - 4));
+        return trailer.position() == 4 ? Integer.toUnsignedLong(trailer.getInt(0)) : -1;
     }
 
     public boolean gzip() {

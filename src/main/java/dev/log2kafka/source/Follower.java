@@ -47,18 +47,27 @@ public final class Follower {
     private final FilePattern pattern;
     private final RunCounters progress;
     private final Consumer<String> abandon;
+    private final UnshippedLines unshipped;
     private final Map<Object, FollowedFile> followed = new LinkedHashMap<>();
     /** Compressed files read to their end: their key and size then, not to be read again while unchanged. */
     private final Map<Object, Long> finished = new HashMap<>();
 
     /**
-     * @param abandon told the source name of a file whose read failed, to keep its checkpoint where the
-     *                acknowledgements ended
+     * @param abandon   told the source name of a file whose read failed, to keep its checkpoint where the
+     *                  acknowledgements ended
+     * @param unshipped whether a file holds lines after its checkpoint
      */
-    public Follower(FilePattern pattern, RunCounters progress, Consumer<String> abandon) {
+    public Follower(FilePattern pattern, RunCounters progress, Consumer<String> abandon, UnshippedLines unshipped) {
         this.pattern = pattern;
         this.progress = progress;
         this.abandon = abandon;
+        this.unshipped = unshipped;
+    }
+
+    /** Whether a file has a checkpoint (it was followed before) and holds lines after it. */
+    @FunctionalInterface
+    public interface UnshippedLines {
+        boolean after(FileChannel channel) throws IOException;
     }
 
     /**
@@ -74,6 +83,7 @@ public final class Follower {
 
         List<FollowedFile> toRead = new ArrayList<>();
         List<FollowedFile> letGo = new ArrayList<>();
+        List<FollowedFile> adopted = new ArrayList<>();
         for (FollowedFile file : followed.values()) {
             if (!seen.contains(file.key()) && file.matching()) {
                 file.matching(false);
@@ -93,13 +103,21 @@ public final class Follower {
                 }
                 continue;
             }
-            if (file.offset() >= 0 && (size < file.offset()
-                    || size > file.readSize() && !FileInput.head(file.channel()).equals(file.head())
-                    && file.head().length() == FileInput.IDENTITY_BYTES)) {
+            // also before its first read: a file held from the start may be truncated before the first tick
+            if (file.offset() >= 0 && size < file.offset()
+                    || size > file.readSize() && file.head().length() == FileInput.IDENTITY_BYTES
+                    && !FileInput.head(file.channel()).equals(file.head())) {
                 LOG.atWarn().addKeyValue("file", file.path())
                         .log("{} is shorter than what was read of it, or starts with other bytes (truncated, as"
                         + " copytruncate does); reading it from its start", file.path());
-                handOver(file);
+                // copytruncate's copy, under a name the pattern does not match: it has the lines written between
+                // the last read and the truncation
+                List<FollowedFile> copies = notFollowed(seen, other -> startsAlike(file.head(), other.head(),
+                        other.channel()));
+                copies.forEach(copy -> copy.copyOf(file));
+                handOver(file, copies);
+                adopted.addAll(copies);
+                handOver(file, followed.values());
                 file.restart(FileInput.head(file.channel()));
             } else if (file.head().length() < FileInput.IDENTITY_BYTES && size > file.head().length()) {
                 // a short file grew: it is known by more of its first bytes now
@@ -120,6 +138,7 @@ public final class Follower {
         for (FollowedFile file : letGo) {
             letGo(file);
         }
+        adopted.forEach(this::adopt);
         return toRead;
     }
 
@@ -130,7 +149,10 @@ public final class Follower {
      * @return how many files are followed
      */
     public synchronized int start() throws IOException {
-        lookForFiles();
+        Set<Object> matching = lookForFiles();
+        // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
+        // checkpoint: read to its end, like a file rotated away while it is followed
+        notFollowed(matching, file -> unshipped.after(file.channel())).forEach(this::adopt);
         return followed.size();
     }
 
@@ -259,20 +281,92 @@ public final class Follower {
     }
 
     private static boolean startsAlike(FileInput.Fingerprint head, FollowedFile other) throws IOException {
-        if (head.length() > other.head().length()) {
+        return startsAlike(head, other.head(), other.channel());
+    }
+
+    /** Whether a file of first bytes {@code head} starts as the file of {@code otherHead} open in {@code other}. */
+    private static boolean startsAlike(FileInput.Fingerprint head, FileInput.Fingerprint otherHead, FileChannel other)
+            throws IOException {
+        if (head.length() > otherHead.length()) {
             return false;
         }
-        if (head.length() == other.head().length()) {
-            return head.equals(other.head());
+        if (head.length() == otherHead.length()) {
+            return head.equals(otherHead);
         }
-        try (FileInput in = FileInput.openShared(other.channel())) {
+        try (FileInput in = FileInput.openShared(other)) {
             return in.fingerprint(head.length()).equals(head);
         }
     }
 
     /** The copies of a file that is truncated or let go go on from where it was read. */
+    /**
+     * The regular files in the pattern's directory that it does not match and that are not followed, opened, for
+     * which {@code wanted} holds; the others are closed again.
+     */
+    private List<FollowedFile> notFollowed(Set<Object> matching, Wanted wanted) {
+        List<FollowedFile> files = new ArrayList<>();
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
+            for (Path name : names) {
+                BasicFileAttributes attributes = Files.readAttributes(name, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                Object key = attributes.fileKey();
+                if (attributes.isRegularFile() && !followed.containsKey(key) && !matching.contains(key)) {
+                    FollowedFile file = wanted(key, name, wanted);
+                    if (file != null) {
+                        files.add(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.atWarn().addKeyValue("file", pattern.directory()).log("Could not look for rotated files in {}: {}",
+                    pattern.directory(), e.toString());
+        }
+        return files;
+    }
+
+    /** The file open, if it is long enough to be known by its content and wanted; null if not, or gone. */
+    private static FollowedFile wanted(Object key, Path name, Wanted wanted) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(name);
+            FollowedFile file = new FollowedFile(key, name, channel, FileInput.head(channel),
+                    FileInput.isGzip(channel));
+            if (file.head().length() == FileInput.IDENTITY_BYTES && wanted.test(file)) {
+                return file;
+            }
+        } catch (IOException e) {
+            // gone, or a compressed file still being written: not one to read now
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // only read from
+            }
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Wanted {
+        boolean test(FollowedFile file) throws IOException;
+    }
+
+    /** Follows a file the pattern does not match, to its end: a rotation's copy, or a file rotated away. */
+    private void adopt(FollowedFile file) {
+        LOG.atInfo().addKeyValue("file", file.path()).log("{} holds lines of a followed file that were not shipped"
+                + " (rotated away from {}); reading it to its end", file.path(), pattern);
+        file.matching(false);
+        followed.put(file.key(), file);
+        progress.fileStarted(file.path().toString(), -1);
+    }
+
     private void handOver(FollowedFile original) {
-        for (FollowedFile copy : followed.values()) {
+        handOver(original, followed.values());
+    }
+
+    private static void handOver(FollowedFile original, Iterable<FollowedFile> candidates) {
+        for (FollowedFile copy : candidates) {
             if (copy.copyOf() == original) {
                 copy.copyOf(null);
                 if (original.offset() >= 0) {

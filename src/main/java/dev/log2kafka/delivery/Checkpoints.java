@@ -137,13 +137,14 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     }
 
     /**
-     * The checkpoint the file open in {@code channel} continues, found by its content; null if there is none, or if
-     * the file is too short to be known by its content.
+     * The checkpoint of the file open in {@code channel}, found by its content; null if there is none, or if the file
+     * is too short to be known by its content. The bytes before the checkpoint's offset are compared too, except in a
+     * compressed file (which would be decompressed up to there).
      */
     public Checkpoint of(FileChannel channel) throws IOException {
         Fingerprint head = FileInput.head(channel);
         Checkpoint saved = head.length() == IDENTITY_BYTES ? lookUp(contentKey(head)) : null;
-        return saved != null && continues(saved, head, channel) ? saved : null;
+        return saved != null && (FileInput.isGzip(channel) || continues(saved, head, channel)) ? saved : null;
     }
 
     /** Whether the file starts as the checkpoint's file did and has its bytes just before the checkpoint's offset. */

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * its lines are shipped once. A new file shorter than that whose bytes so far are the start of a followed file cannot
  * be told apart from a copy yet: it waits until it has grown apart (or to a full identity). Compressed files are
  * complete files: read once, to their end, then let go.
+ * <p>
+ * Files next to the followed ones that the pattern does not match (a pattern of the live name only) are looked at by
+ * their content twice: when a followed file is truncated, for its copy; and at the start, for a file with a checkpoint
+ * and lines after it (rotated while no run followed it). Such a file is read to its end like one rotated away.
  */
 public final class Follower {
 
@@ -145,6 +149,7 @@ public final class Follower {
     /**
      * Opens every file the pattern matches now and holds it, before the follow route's first tick: a file renamed
      * away from the pattern (or deleted) after the run said it follows it is still read to its end through its handle.
+     * Opens too the files next to them that the pattern does not match but that hold lines after their checkpoint.
      *
      * @return how many files are followed
      */
@@ -298,7 +303,6 @@ public final class Follower {
         }
     }
 
-    /** The copies of a file that is truncated or let go go on from where it was read. */
     /**
      * The regular files in the pattern's directory that it does not match and that are not followed, opened, for
      * which {@code wanted} holds; the others are closed again.
@@ -307,11 +311,15 @@ public final class Follower {
         List<FollowedFile> files = new ArrayList<>();
         try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
             for (Path name : names) {
-                BasicFileAttributes attributes = Files.readAttributes(name, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(name, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue;
+                }
                 Object key = attributes.fileKey();
                 if (attributes.isRegularFile() && !followed.containsKey(key) && !matching.contains(key)) {
-                    FollowedFile file = wanted(key, name, wanted);
+                    FollowedFile file = openIfWanted(key, name, wanted);
                     if (file != null) {
                         files.add(file);
                     }
@@ -325,7 +333,7 @@ public final class Follower {
     }
 
     /** The file open, if it is long enough to be known by its content and wanted; null if not, or gone. */
-    private static FollowedFile wanted(Object key, Path name, Wanted wanted) {
+    private static FollowedFile openIfWanted(Object key, Path name, Wanted wanted) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(name);
@@ -361,6 +369,7 @@ public final class Follower {
         progress.fileStarted(file.path().toString(), -1);
     }
 
+    /** The copies of a file that is truncated or let go go on from where it was read. */
     private void handOver(FollowedFile original) {
         handOver(original, followed.values());
     }

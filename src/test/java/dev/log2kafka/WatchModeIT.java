@@ -162,6 +162,32 @@ class WatchModeIT {
         assertEquals(List.of("late 1", "late 2"), records.subList(2_000_000, 2_000_002));
     }
 
+    /**
+     * A writer that pauses longer than the quiet time with its file open, and no done marker: the file is taken once
+     * it is closed, so every line is shipped and none is written to a file already moved to .done/.
+     */
+    @Test
+    void aWriterThatPausesWithItsFileOpenHasItsFileTakenOnceClosedWithEveryLine() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        String topic = Topics.unique("open-writer");
+        start(incoming, topic);
+
+        try (OutputStream out = Files.newOutputStream(incoming.resolve("slow.log"))) {
+            for (int i = 1; i <= 4; i++) {
+                out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // longer than the quiet time (read-lock-min-age, 1 s)
+                Thread.sleep(2_000);
+                assertFalse(Files.exists(incoming.resolve(".done/slow.log")), "moved while open, after line " + i);
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/slow.log")));
+
+        stop();
+        assertEquals(List.of("line 1", "line 2", "line 3", "line 4"),
+                OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+    }
+
     /** A writer that pauses longer than the quiet time marks its file done instead; every line is shipped. */
     @Test
     void aWriterThatPausesWritesADoneMarkerAndEveryLineIsShipped() throws Exception {

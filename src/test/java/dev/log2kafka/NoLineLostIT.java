@@ -145,7 +145,10 @@ class NoLineLostIT {
         assertRecordsAre(dir.resolve("gone.log"), records, upTo, (int) checkpoint.lines());
     }
 
-    /** SIGTERM with the broker stalled: the run ends within --stop-timeout, saying so, and a rerun loses nothing. */
+    /**
+     * SIGTERM with the broker stalled, to the process a user starts (the jar's launcher, which passes it on): the run
+     * ends within --stop-timeout, saying so, and a rerun loses nothing.
+     */
     @Test
     void sigtermWhileTheBrokerIsStalledEndsTheRunWithinTheStopTimeoutAndARerunLosesNothing() throws Exception {
         int lineCount = 1_000_000;
@@ -154,8 +157,10 @@ class NoLineLostIT {
         String topic = Topics.unique("stalled");
         String[] args = {"--files", dir + "/stalled.log", "--topic", topic, "--state-dir", dir + "/state",
             "--batch-size", "200", "--stop-timeout", "5"};
-        Process first = Run.jarProcess(dir, args).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("first.txt").toFile()).start();
+        ProcessBuilder launcher = Run.launcherProcess(dir, args).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("first.txt").toFile());
+        launcher.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        Process first = launcher.start();
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> Topics.endOffsetSum(broker.bootstrapServers(), topic) > 0);
         broker.stopKeepingData();

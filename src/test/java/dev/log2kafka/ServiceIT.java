@@ -94,11 +94,12 @@ class ServiceIT {
     }
 
     /**
-     * A broker paused (SIGSTOP) for 60 s while a writer appends: the follower says it is stalled, naming the file,
+     * A broker paused (SIGSTOP) for 35 s while a writer appends: the follower says it is stalled, naming the file,
      * its health and gauge say so after --stall-timeout, and once the broker goes on every line arrives, once.
      */
     @Test
-    void aBrokerPausedForAMinuteIsAStallThatIsWarnedAboutAndDownAndEveryLineArrivesOnceAfterIt() throws Exception {
+    void aBrokerPausedLongerThanTheRequestTimeoutIsAStallThatIsWarnedAboutAndDownAndEveryLineArrivesOnceAfter()
+            throws Exception {
         // the jar's embedded broker, in a process of its own so that it can be paused; it follows an empty directory
         Files.createDirectories(dir.resolve("broker"));
         Process brokerProcess = Run.jarProcess(dir.resolve("broker"), "--embedded-kafka", "--follow", "--files",
@@ -139,8 +140,10 @@ class ServiceIT {
             assertTrue(warning.contains("bytes not shipped, and no line has been acknowledged for"), warning);
             System.out.printf("broker paused: stall warned after %d s, health DOWN after %d s (--stall-timeout 10s)%n",
                     TimeUnit.NANOSECONDS.toSeconds(warned - paused), TimeUnit.NANOSECONDS.toSeconds(down - paused));
-            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(60) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
-                    - paused))); // the pause itself, not a wait for asynchronous work
+            // the pause itself, not a wait for asynchronous work: past the producer's request.timeout.ms (30 s), so
+            // that its requests time out and are sent again
+            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(35) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+                    - paused)));
             signal("CONT", brokerProcess.pid());
 
             await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/observe/health") == 200);

@@ -30,6 +30,7 @@ public final class InputFiles implements GenericFileFilter<File> {
     private final Set<Path> warned = ConcurrentHashMap.newKeySet();
     /** Watch mode: files left for now because a process holds them open for writing (said once each). */
     private final Set<Path> writing = ConcurrentHashMap.newKeySet();
+    private final Writers writers = new Writers();
 
     /** @param listed the files a one-shot run ships; null in watch mode */
     public InputFiles(FilePattern pattern, List<Path> listed) {
@@ -56,7 +57,7 @@ public final class InputFiles implements GenericFileFilter<File> {
             }
             return false;
         }
-        OptionalLong writer = Writers.of(path);
+        OptionalLong writer = writers.of(path);
         if (writer.isPresent()) {
             if (writing.add(path)) {
                 LOG.atInfo().addKeyValue("file", path).log("{} is open for writing (process {}, {}); it is taken"

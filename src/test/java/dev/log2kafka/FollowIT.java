@@ -225,6 +225,30 @@ class FollowIT {
         assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
     }
 
+    /**
+     * A program that deletes its log and creates it again under the same name within a second (twice): what it
+     * wrote to the deleted file is read through the follower's handle, and the new file is read from its start.
+     */
+    @Test
+    void aFollowedFileDeletedAndCreatedAgainWithinASecondLosesNoLine() throws Exception {
+        String topic = Topics.unique("delete-recreate");
+        Path out = dir.resolve("out.txt");
+        writer = Writer.start(dir.resolve("app.log"), true);
+        follow(topic, dir + "/app.log", out);
+        awaitFollowing(out);
+        for (int round = 0; round < 2; round++) {
+            Thread.sleep(1500);
+            writer.deleteAndCreateAgain(Duration.ofMillis(500));
+        }
+        Thread.sleep(1500);
+        List<String> written = writer.stop();
+
+        awaitRecords(topic, written.size(), out);
+        Thread.sleep(3000);
+        assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
+        assertTrue(Files.readString(out).contains("app.log (deleted)"), Files.readString(out));
+    }
+
     @Test
     void killDashNineWhileFollowingThenARotationThenTheSameCommandLosesNoLine() throws Exception {
         int repeated = killFollowRotateRestart(false);
@@ -435,6 +459,7 @@ class FollowIT {
         private final List<String> written = Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicBoolean reopen = new AtomicBoolean();
+        private volatile Duration deletedFor;
         private final Thread thread;
 
         private Writer(Path file, boolean keepOpen) {
@@ -451,6 +476,11 @@ class FollowIT {
 
         void reopen() {
             reopen.set(true);
+        }
+
+        /** Deletes the file, writes nothing for that long, then creates it again and writes on there. */
+        void deleteAndCreateAgain(Duration pause) {
+            deletedFor = pause;
         }
 
         /** How many lines it has written so far. */
@@ -477,6 +507,13 @@ class FollowIT {
                         text.append(line).append('\n');
                     }
                     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                    Duration pause = deletedFor;
+                    if (pause != null) {
+                        deletedFor = null;
+                        Files.delete(file);
+                        Thread.sleep(pause.toMillis());
+                        reopen.set(true);
+                    }
                     if (keepOpen) {
                         if (open == null || reopen.getAndSet(false)) {
                             if (open != null) {

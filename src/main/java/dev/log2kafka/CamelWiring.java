@@ -25,6 +25,7 @@ import dev.log2kafka.service.KafkaHealthCheck;
 import dev.log2kafka.service.StallHealthCheck;
 import dev.log2kafka.source.Follower;
 import dev.log2kafka.source.InputFiles;
+import dev.log2kafka.source.LateWrites;
 import dev.log2kafka.source.SourceMode;
 import dev.log2kafka.source.SpoolNames;
 import org.apache.camel.BindToRegistry;
@@ -65,6 +66,7 @@ final class CamelWiring implements CamelConfiguration {
 
     private final SourceMode mode;
     private final InputFiles inputFiles;
+    private final LateWrites lateWrites = new LateWrites();
     private final Path kafkaConfig;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
@@ -114,7 +116,7 @@ final class CamelWiring implements CamelConfiguration {
                 ? DeadLetters.transactionTopic(options.deadLetters()) : null);
         this.refusals = new Refusals(deadLetters);
         this.shipping = new ShippingSteps(counters, checkpoints, deadLetters, options.skipEmptyLines(),
-                lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null);
+                lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null, lateWrites);
         // main is set by then: nothing fails before Camel runs
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode, () -> main.completed());
         this.follower = new Follower(options.pattern(), counters, shipping::failed, shipping::unshippedAfter);
@@ -196,7 +198,7 @@ final class CamelWiring implements CamelConfiguration {
 
     @BindToRegistry("spool")
     public SpoolNames spool() {
-        return new SpoolNames();
+        return new SpoolNames(lateWrites);
     }
 
     @BindToRegistry("follow")
@@ -255,6 +257,10 @@ final class CamelWiring implements CamelConfiguration {
             context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "stall-watch")
                     .scheduleWithFixedDelay(stallWatch::check, 1, 1, TimeUnit.SECONDS);
         }
+        if (mode == SourceMode.WATCH) {
+            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "late-writes")
+                    .scheduleWithFixedDelay(lateWrites::look, 1, 1, TimeUnit.SECONDS);
+        }
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClientSettings);
@@ -272,6 +278,9 @@ final class CamelWiring implements CamelConfiguration {
                 : checkpoints::lagBytes, checkpoints::ageNanos, () -> kafkaHealth.call().getState() == UP);
         if (stallWatch != null) {
             metrics.followStalled(stallWatch::stalled);
+        }
+        if (mode == SourceMode.WATCH) {
+            metrics.watchUnshippedBytes(lateWrites::unshippedBytes);
         }
         kafka.setKafkaClientFactory(new DefaultKafkaClientFactory() {
             @Override

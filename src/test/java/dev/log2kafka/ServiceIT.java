@@ -250,13 +250,13 @@ class ServiceIT {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static HttpResponse<String> get(int port, String path) throws Exception {
+    static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -270,7 +270,7 @@ class ServiceIT {
     }
 
     /** The value of one sample, by its name and labels as written; -1 if it is not there. */
-    private static double value(String metrics, String sample) {
+    static double value(String metrics, String sample) {
         Matcher matcher = Pattern.compile("^" + Pattern.quote(sample) + "(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
                 .matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;

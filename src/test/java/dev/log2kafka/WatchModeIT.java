@@ -38,6 +38,9 @@ class WatchModeIT {
     @TempDir
     Path dir;
 
+    private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534",
+            "--clear-groups");
+
     private final Log2Kafka[] app = new Log2Kafka[1];
     private CompletableFuture<Run> running;
 
@@ -260,18 +263,52 @@ class WatchModeIT {
         assertEquals(500_000, Topics.endOffsetSum(BROKER.bootstrapServers(), topic));
     }
 
+    /**
+     * A writer the watcher cannot see (the watcher runs as nobody, the writer as root): its file is taken after the
+     * quiet time and moved while it is still open; what is written to it after the move is named in a warning with
+     * its bytes, and counted in the metrics.
+     */
+    @Test
+    void bytesAWriterItCannotSeeWritesAfterTheMoveAreNamedAndCounted() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the jar as nobody");
+        Path incoming = watchedAsNobody();
+        String topic = Topics.unique("unseen-writer");
+        int port = ServiceIT.freePort();
+        Process watcher = Run.jarProcess(dir, AS_NOBODY, "--watch", "--files", incoming + "/*.log", "--topic", topic,
+                "--state-dir", incoming + "/.state", "--http-port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("watcher.txt").toFile()).start();
+        try (OutputStream out = Files.newOutputStream(incoming.resolve("slow.log"))) {
+            out.write("line 1\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming.resolve(".done/slow.log")));
+            out.write("line 2\nline 3\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> ServiceIT.value(ServiceIT.get(port,
+                        "/observe/metrics").body(), "log2kafka_watch_unshipped_bytes_total") == 14);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(ServiceIT.get(port, "/observe/metrics").body().lines()
+                        .filter(l -> l.startsWith("log2kafka_watch")).toList() + "; "
+                        + Files.readString(dir.resolve("watcher.txt")), e);
+            }
+        } finally {
+            watcher.destroy();
+        }
+        assertTrue(watcher.waitFor(30, TimeUnit.SECONDS));
+        String printed = Files.readString(dir.resolve("watcher.txt"));
+        assertTrue(printed.contains(incoming.resolve(".done/slow.log") + " gained 14 bytes after it was shipped and"
+                + " moved there: a writer log2kafka could not see still had " + incoming.resolve("slow.log")
+                + " open. Those bytes are not shipped"), printed);
+        assertEquals(List.of("line 1"), OneShotIT.strings(Topics.values(BROKER.bootstrapServers(), topic)));
+    }
+
     /** A file the watcher cannot read goes to .failed/, and the log says why; the watcher runs as nobody. */
     @Test
     void aFileThatCannotBeReadGoesToFailedWithTheReasonLogged() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the jar as nobody");
-        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        Path incoming = watchedAsNobody();
         String topic = Topics.unique("unreadable");
-        Run.clientProperties(dir, BROKER.bootstrapServers());
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(dir.resolve("client.properties"), PosixFilePermissions.fromString("rw-r--r--"));
-        Files.setOwner(incoming, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-        Process watcher = Run.jarProcess(dir, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                "--watch", "--files", incoming + "/*.log", "--topic", topic, "--state-dir", incoming + "/.state")
+        Process watcher = Run.jarProcess(dir, AS_NOBODY, "--watch", "--files", incoming + "/*.log", "--topic", topic, "--state-dir", incoming + "/.state")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("watcher.txt").toFile()).start();
         try {
             Files.write(dir.resolve("closed.log"), List.of("secret"));
@@ -286,6 +323,16 @@ class WatchModeIT {
         assertTrue(printed.contains("File " + incoming.resolve("closed.log") + " was not shipped (it goes to"
                 + " .failed/): permission denied"), printed);
         assertEquals(ExitCode.FAILED.code(), watcher.exitValue(), printed);
+    }
+
+    /** A directory to watch that nobody may write, and client settings nobody may read. */
+    private Path watchedAsNobody() throws IOException {
+        Path incoming = Files.createDirectories(dir.resolve("incoming"));
+        Run.clientProperties(dir, BROKER.bootstrapServers());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("client.properties"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setOwner(incoming, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        return incoming;
     }
 
     private void start(Path incoming, String topic, String... options) throws IOException {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FileInput;
 import dev.log2kafka.source.FollowedFile;
+import dev.log2kafka.source.LateWrites;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.ReadAhead;
@@ -48,6 +49,7 @@ public final class ShippingSteps implements LineReader.Listener {
     private final LineLimit lineLimit;
     private final boolean force;
     private final String checkpointsTopic;
+    private final LateWrites lateWrites;
     /** Each file being read, from when it was opened. */
     private final Map<String, Read> opened = new ConcurrentHashMap<>();
     /** What was read of each file shipped in this run: its identity and where its last reader ended. */
@@ -60,9 +62,11 @@ public final class ShippingSteps implements LineReader.Listener {
      * @param lineLimit    longer lines go to the dead letters
      * @param force        ship files from their beginning even if a checkpoint says they were shipped
      * @param checkpointsTopic exactly once: where each transaction writes its checkpoint; null otherwise
+     * @param lateWrites   watch mode: told of each file shipped to its end before it is moved
      */
     public ShippingSteps(RunCounters progress, Checkpoints checkpoints, DeadLetters deadLetters,
-            boolean skipEmptyLines, LineLimit lineLimit, boolean force, String checkpointsTopic) {
+            boolean skipEmptyLines, LineLimit lineLimit, boolean force, String checkpointsTopic,
+            LateWrites lateWrites) {
         this.progress = progress;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
@@ -70,6 +74,7 @@ public final class ShippingSteps implements LineReader.Listener {
         this.lineLimit = lineLimit;
         this.force = force;
         this.checkpointsTopic = checkpointsTopic;
+        this.lateWrites = lateWrites;
     }
 
     /**
@@ -184,11 +189,17 @@ public final class ShippingSteps implements LineReader.Listener {
         return false;
     }
 
-    /** The file is done and moves away (watch mode): its checkpoint and what was read of it are forgotten. */
+    /**
+     * The file is done and moves away (watch mode): its checkpoint and what was read of it are forgotten, and what
+     * is written to it after the move is looked for ({@link LateWrites}).
+     */
     public void forget(String file) {
         Read read = reads.remove(file);
         if (read != null) {
             checkpoints.forget(read.start());
+            if (!read.gzip()) {
+                lateWrites.shipped(Path.of(file), read.identity(), read.endOffset());
+            }
         }
     }
 

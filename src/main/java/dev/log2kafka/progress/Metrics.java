@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -26,7 +27,8 @@ import org.apache.kafka.clients.producer.Producer;
  * `_files_done_total`, `_files_failed_total`), the bytes of each file not yet acknowledged
  * (`log2kafka_file_lag_bytes{file="..."}`), the age of the checkpoints on disk (`log2kafka_checkpoint_age_seconds`),
  * whether Kafka answers (`log2kafka_kafka_up`), in follow mode whether the follower is stalled
- * (`log2kafka_follow_stalled`),
+ * (`log2kafka_follow_stalled`), in watch mode the bytes written to files after they were moved to .done/
+ * (`log2kafka_watch_unshipped_bytes_total`),
  * the Kafka producer's own metrics (`kafka_producer_*`) and the JVM's memory and GC. Counts are read when scraped:
  * nothing is added to the path of a line.
  */
@@ -46,6 +48,7 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<Map<String, Long>> lagBytes;
     private final MultiGauge fileLag;
+    private final List<Object> held = new ArrayList<>();
 
     /**
      * @param lagBytes           for each file being shipped or followed, its bytes not yet acknowledged
@@ -92,6 +95,15 @@ public final class Metrics {
                 .description("1 while a followed file has bytes not shipped and no line has been acknowledged for 30 s"
                         + " (or the stall timeout), else 0")
                 .strongReference(true).register(registry);
+    }
+
+    /** Watch mode: adds `log2kafka_watch_unshipped_bytes_total`, bytes written to files after they were moved. */
+    public void watchUnshippedBytes(LongSupplier bytes) {
+        FunctionCounter.builder("log2kafka.watch.unshipped.bytes", bytes, b -> b.getAsLong())
+                .description("Bytes written to files after they were shipped and moved to .done/ (by a writer"
+                        + " log2kafka could not see), not shipped").register(registry);
+        // a counter holds what it reads only weakly
+        held.add(bytes);
     }
 
     /** Adds the producer's own metrics (record send rate, request latency, buffer available bytes, errors). */

@@ -14,8 +14,18 @@ import org.apache.camel.component.file.FileConstants;
  */
 public final class SpoolNames {
 
+    private final LateWrites lateWrites;
+
+    /** @param lateWrites told where each shipped file goes */
+    public SpoolNames(LateWrites lateWrites) {
+        this.lateWrites = lateWrites;
+    }
+
     public String done(Exchange exchange) {
-        return unused(exchange, ".done");
+        String target = unused(exchange, ".done");
+        lateWrites.moved(Path.of(exchange.getIn().getHeader(FileConstants.FILE_ABSOLUTE_PATH, String.class)),
+                Path.of(target));
+        return target;
     }
 
     public String failed(Exchange exchange) {

@@ -94,7 +94,7 @@ class ServiceIT {
     }
 
     /**
-     * A broker paused (SIGSTOP) for 35 s while a writer appends: the follower says it is stalled, naming the file,
+     * A broker paused (SIGSTOP) for 60 s while a writer appends: the follower says it is stalled, naming the file,
      * its health and gauge say so after --stall-timeout, and once the broker goes on every line arrives, once.
      */
     @Test
@@ -140,9 +140,9 @@ class ServiceIT {
             assertTrue(warning.contains("bytes not shipped, and no line has been acknowledged for"), warning);
             System.out.printf("broker paused: stall warned after %d s, health DOWN after %d s (--stall-timeout 10s)%n",
                     TimeUnit.NANOSECONDS.toSeconds(warned - paused), TimeUnit.NANOSECONDS.toSeconds(down - paused));
-            // the pause itself, not a wait for asynchronous work: past the producer's request.timeout.ms (30 s), so
-            // that its requests time out and are sent again
-            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(35) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+            // the pause itself, not a wait for asynchronous work: 60 s, twice the producer's request.timeout.ms, so
+            // that its requests time out and are sent again, and far past the broker's own session timeouts
+            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(60) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
                     - paused)));
             signal("CONT", brokerProcess.pid());
 

@@ -277,7 +277,7 @@ final class CamelWiring implements CamelConfiguration {
         Metrics metrics = new Metrics(counters, mode == SourceMode.FOLLOW ? follower::lagBytes
                 : checkpoints::lagBytes, checkpoints::ageNanos, () -> kafkaHealth.call().getState() == UP);
         if (stallWatch != null) {
-            metrics.followStalled(stallWatch::stalled);
+            metrics.follow(stallWatch::stalled, follower::size);
         }
         if (mode == SourceMode.WATCH) {
             metrics.watchUnshippedBytes(lateWrites::unshippedBytes);

@@ -41,8 +41,9 @@ class FileIdentityIT {
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("Lines: 30,000 read, 30,000 sent"), run.out());
-        assertTrue(run.out().contains("Bytes: " + String.format("%,d", Files.size(dir.resolve("radius.log.2.gz")))),
-                "progress counts the compressed bytes read: " + run.out());
+        assertTrue(run.out().contains(String.format("Bytes: %,d (of lines, decompressed; %,d read from the files)",
+                Files.size(dir.resolve("plain")), Files.size(dir.resolve("radius.log.2.gz")))),
+                "the bytes of the lines, and the compressed bytes read: " + run.out());
         OneShotIT.assertRecordsEqual(lines, Topics.values(BROKER.bootstrapServers(), topic));
     }
 

@@ -110,6 +110,33 @@ class FollowIT {
         assertExactlyOnce(written, linesInFiles(), "the files hold every line written");
         follower.destroy();
         assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+        // four files were written (the first, and one a rotation); a rename or a compressed copy is not another
+        assertTrue(Files.readString(out).contains("Files: 4 ("), Files.readString(out));
+    }
+
+    /**
+     * A pattern that matches nothing (a typo, a log not written yet) is said at once, and shown in the metrics; a file
+     * that comes to match it is followed from its start.
+     */
+    @Test
+    void aPatternThatMatchesNothingIsSaidAndCountedUntilAFileMatches() throws Exception {
+        String topic = Topics.unique("nothing-matches");
+        Path out = dir.resolve("out.txt");
+        Files.writeString(dir.resolve("radius.log"), "not this one\n");
+        int port = ServiceIT.freePort();
+        follow(topic, dir + "/radius-nro.log", out, Map.of("LOG2KAFKA_HTTP_PORT", Integer.toString(port)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("metrics at"));
+
+        String printed = Files.readString(out);
+        assertTrue(printed.contains("and following 0 file(s)"), printed);
+        assertTrue(printed.contains("No file matches " + dir + "/radius-nro.log now (" + dir + " holds"), printed);
+        assertTrue(printed.contains(" radius.log"), printed);
+        assertEquals(0, ServiceIT.value(ServiceIT.get(port, "/observe/metrics").body(), "log2kafka_follow_files"));
+
+        List<String> expected = append(dir.resolve("radius-nro.log"), "at last ", 10);
+        awaitRecords(topic, 10, out);
+        assertEquals(1, ServiceIT.value(ServiceIT.get(port, "/observe/metrics").body(), "log2kafka_follow_files"));
+        assertExactlyOnce(expected, records(topic), "");
     }
 
     @Test

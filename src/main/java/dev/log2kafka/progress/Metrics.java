@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -27,10 +28,10 @@ import org.apache.kafka.clients.producer.Producer;
  * `_files_done_total`, `_files_failed_total`), the bytes of each file not yet acknowledged
  * (`log2kafka_file_lag_bytes{file="..."}`), the age of the checkpoints on disk (`log2kafka_checkpoint_age_seconds`),
  * whether Kafka answers (`log2kafka_kafka_up`), in follow mode whether the follower is stalled
- * (`log2kafka_follow_stalled`), in watch mode the bytes written to files after they were moved to .done/
- * (`log2kafka_watch_unshipped_bytes_total`),
- * the Kafka producer's own metrics (`kafka_producer_*`) and the JVM's memory and GC. Counts are read when scraped:
- * nothing is added to the path of a line.
+ * (`log2kafka_follow_stalled`) and how many files it follows (`log2kafka_follow_files`), in watch mode the bytes
+ * written to files after they were moved to .done/ (`log2kafka_watch_unshipped_bytes_total`), the Kafka producer's
+ * own metrics (`kafka_producer_*`) and the JVM's memory and GC. Counts are read when scraped: nothing is added to the
+ * path of a line.
  */
 public final class Metrics {
 
@@ -89,11 +90,18 @@ public final class Metrics {
                 .register(registry);
     }
 
-    /** Follow mode: adds `log2kafka_follow_stalled`, 1 while the follower is stalled ({@link StallWatch}). */
-    public void followStalled(BooleanSupplier stalled) {
+    /**
+     * Follow mode: adds `log2kafka_follow_stalled`, 1 while the follower is stalled ({@link StallWatch}), and
+     * `log2kafka_follow_files`, the files followed now (0 while the pattern matches none).
+     */
+    public void follow(BooleanSupplier stalled, IntSupplier files) {
         Gauge.builder("log2kafka.follow.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 while a followed file has bytes not shipped and no line has been acknowledged for 30 s"
                         + " (or the stall timeout), else 0")
+                .strongReference(true).register(registry);
+        Gauge.builder("log2kafka.follow.files", files, f -> f.getAsInt())
+                .description("Files followed now: those the pattern matches, and those rotated away that are read to"
+                        + " their end (0 while the pattern matches no file)")
                 .strongReference(true).register(registry);
     }
 

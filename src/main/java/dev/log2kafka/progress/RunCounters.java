@@ -164,12 +164,13 @@ public final class RunCounters {
                 filesSkipped.sum(),
                 total.linesRead.sum(),
                 total.linesAcknowledged.sum(), total.linesRejected.sum(), total.emptyLines.sum(),
-                total.bytesRead.sum(), bytesTotal.sum(), elapsed, interrupted);
+                total.bytesRead.sum(), total.lineBytes.sum(), bytesTotal.sum(), elapsed, interrupted);
     }
 
     /** The counters kept for the total and for each file. */
     private static final class Counts {
         final LongAdder bytesRead = new LongAdder();
+        final LongAdder lineBytes = new LongAdder();
         final LongAdder linesRead = new LongAdder();
         final LongAdder emptyLines = new LongAdder();
         final LongAdder linesAcknowledged = new LongAdder();
@@ -179,6 +180,7 @@ public final class RunCounters {
             linesRead.add(batch.lineCount());
             emptyLines.add(batch.emptyLines());
             bytesRead.add(batch.byteCount());
+            lineBytes.add(batch.lineBytes());
         }
     }
 
@@ -215,7 +217,7 @@ public final class RunCounters {
     /** The counts over all files at one moment. */
     public record Snapshot(long filesStarted, long filesDone, long filesFailed, long filesUnfinished,
             long filesSkipped, long linesRead, long linesSent,
-            long linesRejected, long emptyLines, long bytesRead, long bytesTotal, long elapsedNanos,
+            long linesRejected, long emptyLines, long bytesRead, long lineBytes, long bytesTotal, long elapsedNanos,
             boolean interrupted) {
 
         public double seconds() {
@@ -233,7 +235,8 @@ public final class RunCounters {
                     filesSkipped == 0 ? "" : String.format(", %,d of them shipped before", filesSkipped))
                     + String.format("Lines: %,d read, %,d sent, %,d rejected (%,d empty)%n", linesRead, linesSent,
                             linesRejected, emptyLines)
-                    + String.format("Bytes: %,d%n", bytesRead)
+                    + String.format("Bytes: %,d%s%n", lineBytes, lineBytes == bytesRead ? ""
+                            : String.format(" (of lines, decompressed; %,d read from the files)", bytesRead))
                     + String.format("Duration: %.1f s%n", seconds())
                     + String.format("Average: %,d lines/s%n", linesPerSecond());
         }

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ public final class Follower {
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
     /** A compressed file must be this quiet before it is read: logrotate may still be writing it. */
     private static final long GZIP_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** While the pattern matches no file, it is said this often. */
+    private static final long NOTHING_MATCHES_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final FilePattern pattern;
     private final RunCounters progress;
@@ -55,6 +58,8 @@ public final class Follower {
     private final Map<Object, FollowedFile> followed = new LinkedHashMap<>();
     /** Compressed files read to their end: their key and size then, not to be read again while unchanged. */
     private final Map<Object, Long> finished = new HashMap<>();
+    /** When it was last said that the pattern matches no file; 0 while files match. */
+    private long nothingMatchedSaidNanos;
 
     /**
      * @param abandon   told the source name of a file whose read failed, to keep its checkpoint where the
@@ -84,6 +89,7 @@ public final class Follower {
             throws IOException {
         long now = System.nanoTime();
         Set<Object> seen = lookForFiles();
+        sayIfNothingMatches(seen, now);
 
         List<FollowedFile> toRead = new ArrayList<>();
         List<FollowedFile> letGo = new ArrayList<>();
@@ -142,7 +148,7 @@ public final class Follower {
         for (FollowedFile file : letGo) {
             letGo(file);
         }
-        adopted.forEach(this::adopt);
+        adopted.forEach(copy -> adopt(copy, false));
         return toRead;
     }
 
@@ -155,10 +161,43 @@ public final class Follower {
      */
     public synchronized int start() throws IOException {
         Set<Object> matching = lookForFiles();
+        sayIfNothingMatches(matching, System.nanoTime());
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
         // checkpoint: read to its end, like a file rotated away while it is followed
-        notFollowed(matching, file -> unshipped.after(file.channel())).forEach(this::adopt);
+        notFollowed(matching, file -> unshipped.after(file.channel())).forEach(file -> adopt(file, true));
         return followed.size();
+    }
+
+    /** How many files are followed now: those that match, and those rotated away that are read to their end. */
+    public synchronized int size() {
+        return followed.size();
+    }
+
+    /** A pattern that matches no file (a typo, a directory of other names) is said at once, and every 5 minutes. */
+    private void sayIfNothingMatches(Set<Object> matching, long now) {
+        if (!matching.isEmpty()) {
+            nothingMatchedSaidNanos = 0;
+        } else if (nothingMatchedSaidNanos == 0 || now - nothingMatchedSaidNanos >= NOTHING_MATCHES_NANOS) {
+            nothingMatchedSaidNanos = now;
+            LOG.atWarn().addKeyValue("file", pattern.directory()).log("No file matches {} now ({} holds {}); a file"
+                    + " that comes to match it is followed from its start. Said again every 5 minutes while none"
+                    + " does", pattern, pattern.directory(), contents());
+        }
+    }
+
+    /** What the pattern's directory holds, for a message: a count and a few names, or why it cannot be read. */
+    private String contents() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(pattern.directory())) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (IOException e) {
+            return "nothing that can be read: " + e.getMessage();
+        }
+        Collections.sort(names);
+        return names.isEmpty() ? "no file" : names.size() + " other name(s): " + String.join(", ", names.subList(0,
+                Math.min(5, names.size()))) + (names.size() > 5 ? ", ..." : "");
     }
 
     /**
@@ -167,38 +206,52 @@ public final class Follower {
      * @return the identities of the files that match now
      */
     private Set<Object> lookForFiles() throws IOException {
-        Set<Object> seen = new HashSet<>();
+        Map<Object, Path> matching = new LinkedHashMap<>();
+        Map<Object, Long> sizes = new HashMap<>();
         for (Path path : pattern.matchingFiles()) {
-            BasicFileAttributes attributes;
             try {
-                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                matching.put(attributes.fileKey(), path);
+                sizes.put(attributes.fileKey(), attributes.size());
             } catch (NoSuchFileException e) {
+                // gone since it was listed
+            }
+        }
+        // renames first: a rotation's new file takes the name the renamed one had, and its counts start anew
+        for (Map.Entry<Object, Path> entry : matching.entrySet()) {
+            FollowedFile file = followed.get(entry.getKey());
+            if (file != null) {
+                if (!file.path().equals(entry.getValue())) {
+                    LOG.atInfo().addKeyValue("file", file.path())
+                            .log("{} was renamed to {}; following it there", file.path(), entry.getValue());
+                    progress.renamed(file.path().toString(), entry.getValue().toString());
+                    file.renamed(entry.getValue());
+                }
+                file.matching(true);
+            }
+        }
+        for (Map.Entry<Object, Path> entry : matching.entrySet()) {
+            Object key = entry.getKey();
+            Path path = entry.getValue();
+            if (followed.containsKey(key)) {
                 continue;
             }
-            Object key = attributes.fileKey();
-            seen.add(key);
-            FollowedFile file = followed.get(key);
+            Long finishedSize = finished.get(key);
+            if (finishedSize != null && finishedSize.equals(sizes.get(key))) {
+                continue;
+            }
+            FollowedFile file = open(path, key);
             if (file == null) {
-                Long finishedSize = finished.get(key);
-                if (finishedSize != null && finishedSize == attributes.size()) {
-                    continue;
-                }
-                file = open(path, key);
-                if (file == null) {
-                    continue;
-                }
-                followed.put(key, file);
-                // how far it goes is not known: it grows
+                continue;
+            }
+            followed.put(key, file);
+            if (file.copyOf() == null) {
+                // how far it goes is not known: it grows. A copy is not another file: its original counts
                 progress.fileStarted(path.toString(), -1);
-            } else if (!file.path().equals(path)) {
-                LOG.atInfo().addKeyValue("file", file.path())
-                        .log("{} was renamed to {}; following it there", file.path(), path);
-                progress.renamed(file.path().toString(), path.toString());
-                file.renamed(path);
             }
             file.matching(true);
         }
-        return seen;
+        return matching.keySet();
     }
 
     /** The file was read (and its lines acknowledged) up to where the reader ended. */
@@ -360,13 +413,18 @@ public final class Follower {
         boolean test(FollowedFile file) throws IOException;
     }
 
-    /** Follows a file the pattern does not match, to its end: a rotation's copy, or a file rotated away. */
-    private void adopt(FollowedFile file) {
+    /**
+     * Follows a file the pattern does not match, to its end: a rotation's copy (not counted as a file: its original
+     * is), or a file rotated away.
+     */
+    private void adopt(FollowedFile file, boolean counted) {
         LOG.atInfo().addKeyValue("file", file.path()).log("{} holds lines of a followed file that were not shipped"
                 + " (rotated away from {}); reading it to its end", file.path(), pattern);
         file.matching(false);
         followed.put(file.key(), file);
-        progress.fileStarted(file.path().toString(), -1);
+        if (counted) {
+            progress.fileStarted(file.path().toString(), -1);
+        }
     }
 
     /** The copies of a file that is truncated or let go go on from where it was read. */

@@ -14,13 +14,15 @@ import java.util.List;
  * @param emptyLines how many of those lines were empty
  * @param deadLetters how many of those lines were too long for Kafka and went to the dead letters instead
  * @param endOffset  byte offset in the source just after the batch's last line terminator
- * @param byteCount  bytes of the source file the batch covers, terminators included (compressed bytes for gzip)
+ * @param lineBytes  bytes of the batch's lines, terminators included (decompressed for gzip)
+ * @param byteCount  bytes of the source file the batch covers, terminators included (compressed bytes for gzip): the
+ *                   progress through the file
  * @param tail       the last bytes before {@code endOffset} (up to {@value #TAIL_BYTES}): a checkpoint keeps them to
  *                   know its file again
  * @param records    the lines sent, each as one record: the first {@code recordCount} elements
  */
 public record LineBatch(String source, long firstLine, int lineCount, int emptyLines, int deadLetters, long endOffset,
-        long byteCount, byte[] tail, Line[] records, int recordCount) implements Iterable<Line> {
+        long lineBytes, long byteCount, byte[] tail, Line[] records, int recordCount) implements Iterable<Line> {
 
     /** How many bytes before its end offset a batch keeps. */
     public static final int TAIL_BYTES = 32;
@@ -42,8 +44,8 @@ public record LineBatch(String source, long firstLine, int lineCount, int emptyL
 
     /** The same batch without its lines, to be kept after they are sent. */
     public LineBatch withoutLines() {
-        return new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, endOffset, byteCount, tail,
-                new Line[0], 0);
+        return new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, endOffset, lineBytes, byteCount,
+                tail, new Line[0], 0);
     }
 
     /** Lines Kafka refused for what they are, which went to the dead letters after the batch was sent. */

@@ -233,7 +233,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             paused = false;
             fetch(false);
             if (next == null) {
-                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, tail(), new Line[0], 0);
+                return new LineBatch(source, lineNumber + 1, 0, 0, 0, offset, 0, 0, tail(), new Line[0], 0);
             }
         } else if (!hasNext()) {
             throw new NoSuchElementException();
@@ -250,6 +250,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         int emptyLines = 0;
         int deadLetters = 0;
         long firstLine = lineNumber + 1;
+        long startOffset = offset;
         while (lineCount < batchSize) {
             byte[] line = readLine(firstLine + lineCount, lineCount > 0 || mayPause);
             paused = line == PAUSED;
@@ -277,7 +278,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
         lineNumber += lineCount;
         long consumed = fileBytes == null ? offset : fileBytes.getAsLong();
         LineBatch batch = new LineBatch(source, firstLine, lineCount, emptyLines, deadLetters, offset,
-                consumed - consumedBefore, tail(), records, recordCount);
+                offset - startOffset, consumed - consumedBefore, tail(), records, recordCount);
         consumedBefore = consumed;
         listener.read(batch);
         return batch;

@@ -14,7 +14,7 @@ class ConsoleProgressTest {
 
     private static ProgressEvent tick(long bytesRead, long bytesTotal, long sent, long rate, long elapsedSeconds) {
         return new ProgressEvent(ProgressEvent.Type.PROGRESS, new RunCounters.Snapshot(1, 0, 0, 0, 0, sent, sent, 0,
-                0, bytesRead, bytesTotal, elapsedSeconds * 1_000_000_000L, false), null, rate);
+                0, bytesRead, bytesRead, bytesTotal, elapsedSeconds * 1_000_000_000L, false), null, rate);
     }
 
     @Test

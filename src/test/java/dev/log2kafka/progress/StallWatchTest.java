@@ -89,7 +89,7 @@ class StallWatchTest {
     }
 
     private void acknowledge(int lines) {
-        counters.acknowledged(new LineBatch("/var/log/app.log", 1, lines, 0, 0, lines, lines, new byte[0],
+        counters.acknowledged(new LineBatch("/var/log/app.log", 1, lines, 0, 0, lines, lines, lines, new byte[0],
                 new Line[0], 0));
     }
 }

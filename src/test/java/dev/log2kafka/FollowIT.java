@@ -115,6 +115,42 @@ class FollowIT {
     }
 
     /**
+     * A line longer than the topic takes, written slowly (10 KB every 50 ms, over many looks at the file): it is one
+     * line, in the dead letters once, whole, and the lines after it keep their numbers.
+     */
+    @Test
+    void aTooLongLineWrittenSlowlyIsOneDeadLetterAndTheLineNumbersStayRight() throws Exception {
+        String topic = Topics.unique("slow-long-line");
+        Topics.create(BROKER.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2000"));
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(append(live, "before ", 99));
+        Path out = dir.resolve("out.txt");
+        Process follower = follow(topic, live.toString(), out);
+        awaitRecords(topic, 99, out);
+
+        String longLine = HardeningIT.incompressible(new java.util.Random(5), 75_000);
+        for (int from = 0; from < longLine.length(); from += 10_000) {
+            write(live, longLine.substring(from, Math.min(longLine.length(), from + 10_000)));
+            Thread.sleep(50);
+        }
+        write(live, "\n");
+        expected.addAll(append(live, "after ", 100));
+        awaitRecords(topic, 199, out);
+        Thread.sleep(1000);
+
+        follower.destroy();
+        assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
+        String printed = Files.readString(out);
+        assertTrue(printed.contains("Lines: 200 read, 199 sent, 1 rejected"), printed);
+        assertExactlyOnce(expected, records(topic), printed);
+        List<String> dead = Files.readAllLines(dir.resolve("log2kafka-dead-letters.tsv"));
+        assertEquals(1, dead.size(), dead.stream().map(l -> l.substring(0, Math.min(200, l.length()))).toList()
+                .toString());
+        assertTrue(dead.get(0).startsWith(live + "\t100\tline of " + longLine.length() + " bytes is longer than"),
+                dead.get(0).substring(0, 200));
+    }
+
+    /**
      * A pattern that matches nothing (a typo, a log not written yet) is said at once, and shown in the metrics; a file
      * that comes to match it is followed from its start.
      */

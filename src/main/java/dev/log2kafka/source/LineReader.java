@@ -310,8 +310,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                 return line;
             }
             if (limit - position > maxLineBytes) {
-                spillTooLongLine(number);
-                return TOO_LONG;
+                return spillTooLongLine(number) ? TOO_LONG : null;
             }
             scanFrom = limit - position;
             if (mayPause && pauseMillis >= 0 && !inputWithin(pauseMillis)) {
@@ -323,9 +322,15 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
 
     /**
      * Writes the rest of a line that is already longer than Kafka takes to a temporary file, up to its terminator,
-     * hands it to the listener and deletes it. The buffer keeps its size.
+     * hands it to the listener and deletes it. The buffer keeps its size. A file still being written whose input ends
+     * before the line's terminator ({@link #holdingPartialLine}) holds the line back instead, as it holds a short one:
+     * the reader ends before it, and the next read takes it from its start, so a long line written slowly is one line.
+     *
+     * @return whether the line was handed to the listener; false if it was held back
      */
-    private void spillTooLongLine(long number) throws IOException {
+    private boolean spillTooLongLine(long number) throws IOException {
+        long lineStart = offset;
+        byte[] tailAtStart = tail();
         Path spill = Files.createTempFile("log2kafka-long-line-", ".tmp");
         try {
             long length = 0;
@@ -359,6 +364,12 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
                     if (n < 0) {
                         endOfStream = true;
                         endsInCr = false;
+                        if (holdPartialLine) {
+                            offset = lineStart;
+                            System.arraycopy(tailAtStart, 0, carried, 0, tailAtStart.length);
+                            carriedLength = tailAtStart.length;
+                            return false;
+                        }
                         break;
                     }
                     limit = n;
@@ -373,6 +384,7 @@ public final class LineReader implements Iterator<LineBatch>, Closeable {
             try (InputStream line = Files.newInputStream(spill)) {
                 listener.tooLong(source, number, length, line);
             }
+            return true;
         } finally {
             Files.deleteIfExists(spill);
         }

@@ -99,6 +99,37 @@ class LineReaderTest {
         assertEquals(2, batches.get(0).recordCount());
     }
 
+    /**
+     * A followed file whose writer is in the middle of a line longer than the limit: the read ends before the line,
+     * knowing the bytes before it, and the read after the writer finished it hands it over once, with its number.
+     */
+    @Test
+    void aTooLongLineStillBeingWrittenIsHeldBackWholeAndHandedOverOnceWhenItsTerminatorIsThere() {
+        String start = "a\nb\n";
+        String huge = "h".repeat(LineReader.BUFFER_SIZE * 2 + 5);
+        List<String> tooLong = new ArrayList<>();
+        List<LineBatch> batches = new ArrayList<>();
+        LineReader writing = new LineReader(new ByteArrayInputStream((start + huge.substring(0, huge.length() / 2))
+                .getBytes(StandardCharsets.US_ASCII)), "mem", 0, 0, 10, false, LineReader.BUFFER_SIZE,
+                listener(b -> { }, tooLong)).holdingPartialLine(true);
+        writing.forEachRemaining(batches::add);
+        assertEquals(List.of(), tooLong);
+        assertEquals(List.of("a", "b"), lines(batches));
+        assertEquals(start.length(), writing.offset());
+        assertEquals(start, new String(writing.lastBytes(), StandardCharsets.US_ASCII));
+        assertEquals(2, writing.lines());
+
+        batches.clear();
+        String rest = huge + "\nc\n";
+        new LineReader(new ByteArrayInputStream(rest.getBytes(StandardCharsets.US_ASCII)), "mem", writing.offset(),
+                writing.lines(), 10, false, LineReader.BUFFER_SIZE, listener(b -> { }, tooLong))
+                .holdingPartialLine(true).forEachRemaining(batches::add);
+        assertEquals(List.of("3:" + huge), tooLong);
+        assertEquals(List.of("c"), lines(batches));
+        assertEquals(4, batches.get(batches.size() - 1).lastLine());
+        assertEquals(start.length() + rest.length(), batches.get(batches.size() - 1).endOffset());
+    }
+
     @Test
     void aLineLongerThanTheBufferAndTheLimitIsHandedOverFromDiskWithoutItsTerminator() {
         String huge = "h".repeat(LineReader.BUFFER_SIZE * 3 + 5);

@@ -8,6 +8,8 @@
 #   TOOLS="log2kafka baseline" ...        only these tools
 #   TOOLS="log2kafka exactly-once" ...    log2kafka at least once and with --exactly-once (its records counted as a
 #                                         read_committed consumer sees them)
+#   TOOLS="log2kafka one-jvm" ...         `java -jar` (a launcher JVM that starts the one that ships) against one JVM
+#                                         started by hand with the options and class-data archive the launcher gives
 #   STARTUP=no ...                        without the start-up runs
 #
 # Also java-batches (bench/JavaBatches.java): a Java process that builds the record batches itself, without the Java
@@ -67,6 +69,14 @@ run() {
       [ "$tool" = exactly-once ] && once=(--exactly-once)
       cmd=(env -C "$WORK" java $L2K_JAVA_OPTS -jar "$(realpath "$jar")" --files "$(realpath "$file")"
            --topic "$topic" --kafka-config client.properties --state-dir "state-$topic" "${once[@]}" $L2K_OPTS) ;;
+    # what the launcher starts, started by hand: its JVM options (Launcher.DEFAULT_JAVA_OPTIONS) and the class-data
+    # archive the warm-up run made; a JVM started with -Xmx runs log2kafka itself
+    one-jvm)
+      cmd=(env -C "$WORK" java -XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch
+           -XX:Tier4InvocationThreshold=15000 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000
+           -XX:SharedArchiveFile="$(ls "$XDG_CACHE_HOME"/log2kafka/*.jsa | head -1)" -Xshare:auto
+           -jar "$(realpath "$JAR")" --files "$(realpath "$file")" --topic "$topic" --kafka-config client.properties
+           --state-dir "state-$topic" $L2K_OPTS) ;;
     plain) cmd=(java -cp "$CP" PlainProducer "$BOOTSTRAP" "$topic" "$file") ;;
     java-batches) cmd=(java -cp "$CP" JavaBatches "$BOOTSTRAP" "$topic" "$file") ;;
     # log2kafka's settings
@@ -111,7 +121,7 @@ for _ in $(seq 1 "$RUNS"); do
 done
 STARTUP_TOOLS=""
 if [ "${STARTUP:-yes}" != no ]; then
-  for tool in log2kafka plain; do [[ " $TOOLS " == *" $tool "* ]] && STARTUP_TOOLS="$STARTUP_TOOLS $tool"; done
+  for tool in log2kafka one-jvm plain; do [[ " $TOOLS " == *" $tool "* ]] && STARTUP_TOOLS="$STARTUP_TOOLS $tool"; done
   for _ in $(seq 1 "$RUNS"); do
     for tool in $STARTUP_TOOLS; do
       run startup "$tool" "$SMALL" "$STARTUP_LINES"
@@ -141,6 +151,7 @@ ratio "log2kafka / plain Java loop:" "${wall_log2kafka:-}" "${wall_plain:-}"
 ratio "log2kafka / Java batches:" "${wall_log2kafka:-}" "${wall_java_batches:-}"
 ratio "Java batches / kcat:" "${wall_java_batches:-}" "${wall_kcat:-}"
 ratio "log2kafka / baseline:" "${wall_log2kafka:-}" "${wall_baseline:-}"
+ratio "java -jar / one JVM:" "${wall_log2kafka:-}" "${wall_one_jvm:-}"
 ratio "log2kafka / kcat:" "${wall_log2kafka:-}" "${wall_kcat:-}"
 ratio "log2kafka / kcat tuned:" "${wall_log2kafka:-}" "${wall_kcat_tuned:-}"
 [ -n "${wall_exactly_once:-}" ] && awk -v a="$wall_exactly_once" -v b="$wall_log2kafka" \
@@ -151,6 +162,10 @@ if [[ "$STARTUP_TOOLS" == *log2kafka* ]]; then
   first=$(figure startup log2kafka 7)
   printf 'start-up, %d lines: log2kafka %.2f s, its first record handed to the producer %d ms after exec\n' \
     "$STARTUP_LINES" "$l2k" "$first"
+  if [[ "$STARTUP_TOOLS" == *one-jvm* ]]; then
+    printf 'start-up, one JVM started by hand: %.2f s, its first record %d ms after exec\n' \
+      "$(figure startup one-jvm 3)" "$(figure startup one-jvm 7)"
+  fi
   if [[ "$STARTUP_TOOLS" == *plain* ]]; then
     plain=$(figure startup plain 3)
     awk -v a="$l2k" -v b="$plain" \

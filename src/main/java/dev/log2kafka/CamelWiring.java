@@ -119,7 +119,7 @@ final class CamelWiring implements CamelConfiguration {
                 lineLimit, options.force(), options.exactlyOnce() ? options.checkpointsTopic() : null, lateWrites);
         // main is set by then: nothing fails before Camel runs
         this.shippingErrors = new ShippingErrors(counters, options.topic(), mode, () -> main.completed());
-        this.follower = new Follower(options.pattern(), counters, shipping::failed, shipping::unshippedAfter);
+        this.follower = new Follower(options.pattern(), counters, shipping);
         this.stallWatch = mode == SourceMode.FOLLOW
                 ? new StallWatch(follower::lagBytes, counters, options.stallTimeout(), System::nanoTime) : null;
     }

@@ -245,6 +245,44 @@ class FollowIT {
         assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
     }
 
+    /**
+     * A followed file moved out of the directory while no run followed it, with lines written after the stop: the
+     * next start says which file, and from where its lines were not shipped, once; the new live file is shipped.
+     */
+    @Test
+    void aFollowedFileGoneWhileTheFollowerWasStoppedIsNamedOnceAtTheNextStart() throws Exception {
+        String topic = Topics.unique("gone-while-stopped");
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(append(live, "shipped ", 1_000));
+        long shippedBytes = Files.size(live);
+        Process first = follow(topic, live.toString(), dir.resolve("first.txt"));
+        awaitRecords(topic, 1_000, dir.resolve("first.txt"));
+        first.destroy();
+        assertTrue(first.waitFor(15, TimeUnit.SECONDS));
+        append(live, "never shipped ", 10);
+        Files.createDirectories(dir.resolve("elsewhere"));
+        Files.move(live, dir.resolve("elsewhere/app.log"));
+        expected.addAll(append(live, "new ", 5));
+
+        Path out = dir.resolve("second.txt");
+        Process second = follow(topic, live.toString(), out);
+        awaitRecords(topic, 1_005, out);
+        second.destroy();
+        assertTrue(second.waitFor(15, TimeUnit.SECONDS));
+        String printed = Files.readString(out);
+        assertTrue(printed.contains(live + " was followed when the last run stopped (acknowledged to line 1000, byte "
+                + shippedBytes + "), and no file in " + dir + " holds it any more"), printed);
+        assertExactlyOnce(expected, records(topic), printed);
+
+        Path third = dir.resolve("third.txt");
+        Process again = follow(topic, live.toString(), third);
+        awaitFollowing(third);
+        again.destroy();
+        assertTrue(again.waitFor(15, TimeUnit.SECONDS));
+        assertTrue(!Files.readString(third).contains("was followed when the last run stopped"), "said once: "
+                + Files.readString(third));
+    }
+
     @Test
     void aFileTruncatedUnderTheReaderIsReadAgainFromItsStartAtOnceAndItsCopyAddsNothing() throws Exception {
         String topic = Topics.unique("truncated");
@@ -358,7 +396,8 @@ class FollowIT {
         Thread.sleep(1000);
         List<String> written = writer.stop();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> Set.copyOf(records.get()).size() >= written.size());
+        awaitRecords(() -> (long) Set.copyOf(records.get()).size(), written.size(), "distinct lines in " + topic,
+                dir.resolve("out2.txt"));
         Thread.sleep(3000);
         List<String> shipped = records.get();
         List<String> missing = new ArrayList<>(written);
@@ -430,13 +469,37 @@ class FollowIT {
                 .until(() -> Files.readString(out).contains("and following "));
     }
 
-    private static void awaitRecords(String topic, long count, Path out) throws IOException {
+    private void awaitRecords(String topic, long count, Path out) throws IOException, InterruptedException {
+        awaitRecords(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic), count,
+                "records in " + topic, out);
+    }
+
+    /**
+     * Until {@code count} reaches {@code expected}; if it does not within 60 s, the failure shows what the follower
+     * printed and where each of its threads is (a follower that stalls must say why).
+     */
+    private void awaitRecords(java.util.concurrent.Callable<Long> count, long expected, String what, Path out)
+            throws IOException, InterruptedException {
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
-                    >= count);
+            await().atMost(Duration.ofSeconds(60)).until(() -> count.call() >= expected);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("not " + count + " records in " + topic + " but "
-                    + Topics.endOffsetSum(BROKER.bootstrapServers(), topic) + ": " + Files.readString(out), e);
+            StringBuilder threads = new StringBuilder();
+            for (Process process : processes) {
+                if (process.isAlive()) {
+                    Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack")
+                            .toString(), Long.toString(process.pid())).redirectErrorStream(true).start();
+                    threads.append(new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    jstack.waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+            long now;
+            try {
+                now = count.call();
+            } catch (Exception failed) {
+                now = -1;
+            }
+            throw new AssertionError("not " + expected + " " + what + " but " + now + ": " + Files.readString(out)
+                    + "\nThe followers' threads:\n" + threads, e);
         }
     }
 

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.source.FileInput;
@@ -253,6 +256,55 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         }
     }
 
+    /**
+     * Follow mode: the file was read to its end and let go (rotated away, quiet). Its checkpoint says so, so that a later
+     * start does not look for it ({@link #notEnded}); it stays, for a copy of the file (a compressed rotation) to be
+     * known as shipped. Exactly once keeps its checkpoints in Kafka, written only in transactions: nothing is marked.
+     */
+    public void ended(String file, Fingerprint head) {
+        if (committed != null) {
+            return;
+        }
+        Path stateFile = stateFile(new Checkpoint(file, 0, 0, head, "", false));
+        try {
+            Properties p = new Properties();
+            try (Reader reader = Files.newBufferedReader(stateFile, StandardCharsets.UTF_8)) {
+                p.load(reader);
+            }
+            p.setProperty("ended", "true");
+            store(p, stateFile);
+        } catch (NoSuchFileException e) {
+            // nothing of it was acknowledged: there is no checkpoint to mark
+        } catch (IOException e) {
+            LOG.warn("Cannot mark the checkpoint of {} in {} as ended: {}", file, directory, Sentences.ioProblem(e));
+        }
+    }
+
+    /**
+     * Follow mode, at start: the checkpoints of this destination whose files were not read to their end and let go, that
+     * is, the files the last run was following when it stopped (none with exactly once, see {@link #ended}).
+     */
+    public List<Checkpoint> notEnded() throws IOException {
+        List<Checkpoint> found = new ArrayList<>();
+        if (committed != null || !Files.isDirectory(directory)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).sorted().toList()) {
+                Properties p = new Properties();
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    p.load(reader);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (destination.equals(p.getProperty("destination")) && !Boolean.parseBoolean(p.getProperty("ended"))) {
+                    found.add(checkpoint(p));
+                }
+            }
+        }
+        return found;
+    }
+
     /** The file ended without being complete: its checkpoint is written as it stands, for a rerun to resume. */
     public void abandoned(String file) {
         Progress progress = open.remove(file);
@@ -378,9 +430,12 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
             // exactly once: each transaction writes its checkpoint to Kafka (inTransaction)
             return;
         }
-        Properties p = properties(checkpoint);
         Files.createDirectories(directory);
-        Path target = stateFile(checkpoint);
+        store(properties(checkpoint), stateFile(checkpoint));
+    }
+
+    /** Writes a checkpoint's properties atomically: a new file renamed over the old one. */
+    private static void store(Properties p, Path target) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             p.store(writer, "log2kafka checkpoint: every line before offset is acknowledged");

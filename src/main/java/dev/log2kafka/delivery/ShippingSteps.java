@@ -3,11 +3,15 @@ package dev.log2kafka.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FileInput;
 import dev.log2kafka.source.FollowedFile;
+import dev.log2kafka.source.Follower;
 import dev.log2kafka.source.LateWrites;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
@@ -36,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * every batch is acknowledged, `failed` keeps its checkpoint for a rerun. Lines too long for Kafka go to the
  * {@link DeadLetters}.
  */
-public final class ShippingSteps implements LineReader.Listener {
+public final class ShippingSteps implements LineReader.Listener, Follower.State {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShippingSteps.class);
     /** How long live input may pause before the lines read so far are sent without a full batch. */
@@ -147,6 +152,7 @@ public final class ShippingSteps implements LineReader.Listener {
      * Whether the file open in {@code channel} has a checkpoint and holds lines after it. A compressed file is
      * measured by the size its gzip trailer gives (modulo 4 GiB), not read.
      */
+    @Override
     public boolean unshippedAfter(FileChannel channel) throws IOException {
         Checkpoints.Checkpoint saved = checkpoints.of(channel);
         if (saved == null) {
@@ -320,7 +326,77 @@ public final class ShippingSteps implements LineReader.Listener {
         }
     }
 
+    /** Follow mode: the file was read to its end and let go; its checkpoint says so. */
+    @Override
+    public void ended(FollowedFile file) {
+        checkpoints.ended(file.path().toString(), file.head());
+    }
+
+    /**
+     * Follow mode, at start: a checkpoint of a file in {@code directory} that the last run was following when it
+     * stopped, whose content no file there has any more (deleted, or moved elsewhere, while no run followed it), is
+     * said once: what was written to that file after its checkpoint was not shipped. One whose file is there but not
+     * followed (it has no line after its checkpoint) is done with, like a file let go.
+     *
+     * @param followed the files followed from now on
+     */
+    @Override
+    public void sayWhichAreGone(Path directory, List<FileChannel> followed) throws IOException {
+        List<Checkpoints.Checkpoint> notEnded = new ArrayList<>();
+        for (Checkpoints.Checkpoint checkpoint : checkpoints.notEnded()) {
+            if (directory.equals(Path.of(checkpoint.file()).getParent()) && !anyStartsWith(followed,
+                    checkpoint.head())) {
+                notEnded.add(checkpoint);
+            }
+        }
+        if (notEnded.isEmpty()) {
+            return;
+        }
+        List<FileChannel> files = new ArrayList<>();
+        try {
+            try (DirectoryStream<Path> names = Files.newDirectoryStream(directory)) {
+                for (Path name : names) {
+                    if (Files.isRegularFile(name, LinkOption.NOFOLLOW_LINKS)) {
+                        try {
+                            files.add(FileChannel.open(name));
+                        } catch (IOException e) {
+                            // gone, or not readable: not one of ours
+                        }
+                    }
+                }
+            }
+            for (Checkpoints.Checkpoint checkpoint : notEnded) {
+                if (!anyStartsWith(files, checkpoint.head())) {
+                    LOG.atWarn().addKeyValue("file", checkpoint.file()).log("{} was followed when the last run"
+                            + " stopped (acknowledged to line {}, byte {}), and no file in {} holds it any more (deleted,"
+                            + " or moved elsewhere while no run followed it): what was written to it after byte {} was"
+                            + " not shipped", checkpoint.file(), checkpoint.lines(), checkpoint.offset(), directory,
+                            checkpoint.offset());
+                }
+                checkpoints.ended(checkpoint.file(), checkpoint.head());
+            }
+        } finally {
+            for (FileChannel file : files) {
+                file.close();
+            }
+        }
+    }
+
+    private static boolean anyStartsWith(List<FileChannel> files, FileInput.Fingerprint head) {
+        for (FileChannel file : files) {
+            try (FileInput in = FileInput.openShared(file)) {
+                if (in.fingerprint(head.length()).equals(head)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // a compressed file still being written: not this one
+            }
+        }
+        return false;
+    }
+
     /** A source failed: its checkpoint is written as it stands, for a rerun to resume. */
+    @Override
     public void failed(String source) {
         stopReadingAhead(source);
         checkpoints.abandoned(source);

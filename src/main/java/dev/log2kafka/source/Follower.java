@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import dev.log2kafka.progress.RunCounters;
 import org.slf4j.Logger;
@@ -53,8 +52,7 @@ public final class Follower {
 
     private final FilePattern pattern;
     private final RunCounters progress;
-    private final Consumer<String> abandon;
-    private final UnshippedLines unshipped;
+    private final State state;
     private final Map<Object, FollowedFile> followed = new LinkedHashMap<>();
     /** Compressed files read to their end: their key and size then, not to be read again while unchanged. */
     private final Map<Object, Long> finished = new HashMap<>();
@@ -62,21 +60,33 @@ public final class Follower {
     private long nothingMatchedSaidNanos;
 
     /**
-     * @param abandon   told the source name of a file whose read failed, to keep its checkpoint where the
-     *                  acknowledgements ended
-     * @param unshipped whether a file holds lines after its checkpoint
+     * @param state what the checkpoints say of the files, and what they are told
      */
-    public Follower(FilePattern pattern, RunCounters progress, Consumer<String> abandon, UnshippedLines unshipped) {
+    public Follower(FilePattern pattern, RunCounters progress, State state) {
         this.pattern = pattern;
         this.progress = progress;
-        this.abandon = abandon;
-        this.unshipped = unshipped;
+        this.state = state;
     }
 
-    /** Whether a file has a checkpoint (it was followed before) and holds lines after it. */
-    @FunctionalInterface
-    public interface UnshippedLines {
-        boolean after(FileChannel channel) throws IOException;
+    /** The checkpoints of the followed files. */
+    public interface State {
+
+        /** Reading the file failed: its checkpoint stays where the acknowledgements ended. */
+        void failed(String source);
+
+        /** Whether a file has a checkpoint (it was followed before) and holds lines after it. */
+        boolean unshippedAfter(FileChannel channel) throws IOException;
+
+        /** The file was read to its end and let go. */
+        void ended(FollowedFile file);
+
+        /**
+         * At start: says which files the last run was following when it stopped are in none of the files in
+         * {@code directory} (deleted or moved elsewhere while no run followed them), with what was not shipped.
+         *
+         * @param followed the files followed from now on
+         */
+        void sayWhichAreGone(Path directory, List<FileChannel> followed) throws IOException;
     }
 
     /**
@@ -164,7 +174,8 @@ public final class Follower {
         sayIfNothingMatches(matching, System.nanoTime());
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
         // checkpoint: read to its end, like a file rotated away while it is followed
-        notFollowed(matching, file -> unshipped.after(file.channel())).forEach(file -> adopt(file, true));
+        notFollowed(matching, file -> state.unshippedAfter(file.channel())).forEach(file -> adopt(file, true));
+        state.sayWhichAreGone(pattern.directory(), followed.values().stream().map(FollowedFile::channel).toList());
         return followed.size();
     }
 
@@ -263,7 +274,7 @@ public final class Follower {
     /** Reading the file failed: the next tick reads it again from its checkpoint. */
     public synchronized void failed(FollowedFile file) {
         if (file != null) {
-            abandon.accept(file.path().toString());
+            state.failed(file.path().toString());
             file.readTo(-1, 0, new byte[0]);
             file.readSize(-1);
         }
@@ -452,6 +463,7 @@ public final class Follower {
         if (file.gzip()) {
             finished.put(file.key(), file.size());
         }
+        state.ended(file);
         progress.fileEnded(file.path().toString(), true);
         LOG.atInfo().addKeyValue("file", file.path()).log("{} is read to its end and let go", file.path());
     }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,6 +244,30 @@ class FollowIT {
         awaitRecords(topic, written.size(), out);
         Thread.sleep(3000);
         assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
+    }
+
+    /**
+     * An older copy of the live file put in its place (`mv app.log.old app.log`) and written on: its lines up to where
+     * it parts from the file it replaced are shipped already, the ones after are new and shipped at once, without
+     * waiting for close-inactive (300 s here).
+     */
+    @Test
+    void anOlderCopyPutInPlaceOfTheLiveFileShipsItsNewLinesAtOnceAndNoneTwice() throws Exception {
+        String topic = Topics.unique("older-copy");
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(append(live, "first ", 1_000));
+        Files.copy(live, dir.resolve("app.log.old"));
+        expected.addAll(append(live, "second ", 1_000));
+        Path out = dir.resolve("out.txt");
+        follow(topic, live.toString(), out, Map.of("LOG2KAFKA_CLOSE_INACTIVE", "300"));
+        awaitRecords(topic, 2_000, out);
+
+        Files.move(dir.resolve("app.log.old"), live, StandardCopyOption.REPLACE_EXISTING);
+        expected.addAll(append(live, "third ", 500));
+
+        awaitRecords(topic, 2_500, out);
+        Thread.sleep(2000);
+        assertExactlyOnce(expected, records(topic), Files.readString(out));
     }
 
     /**

@@ -16,10 +16,11 @@ public final class FollowedFile {
     private final Object key;
     private final FileChannel channel;
     private final boolean gzip;
-    private Path path;
+    // volatile: the stall watch reads path and offset without the follower's lock
+    private volatile Path path;
     private Fingerprint head;
     private boolean headGrew;
-    private long offset = -1;
+    private volatile long offset = -1;
     private long lines;
     private byte[] tail = new byte[0];
     /** The size this tick reads up to. */

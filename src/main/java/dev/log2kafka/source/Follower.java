@@ -1,6 +1,7 @@
 package dev.log2kafka.source;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +58,11 @@ public final class Follower {
     private final Map<Object, FollowedFile> followed = new LinkedHashMap<>();
     /** Compressed files read to their end: their key and size then, not to be read again while unchanged. */
     private final Map<Object, Long> finished = new HashMap<>();
+    /**
+     * The followed files as of the end of the last look, for the stall watch and the metrics: read without the lock,
+     * so that they see a look that hangs instead of waiting for it.
+     */
+    private volatile List<FollowedFile> lastLooked = List.of();
     /** When it was last said that the pattern matches no file; 0 while files match. */
     private long nothingMatchedSaidNanos;
 
@@ -144,7 +151,14 @@ public final class Follower {
                 file.head(FileInput.head(file.channel()));
             }
             if (file.copyOf() != null) {
-                continue;
+                FollowedFile original = file.copyOf();
+                // the original is gone from the pattern (renamed away, deleted, replaced) with every line shipped:
+                // nothing is read from it any more that the copy could hold too
+                if (original.matching() || original.gzip() || original.offset() < 0
+                        || original.offset() < original.size()) {
+                    continue;
+                }
+                takeOver(original, file);
             }
             file.sendPartialLine(file.quietNanos(now) >= TimeUnit.MILLISECONDS.toNanos(file.matching()
                     ? partialLineWaitMillis : Math.min(partialLineWaitMillis, closeInactiveSeconds * 1000)));
@@ -159,6 +173,7 @@ public final class Follower {
             letGo(file);
         }
         adopted.forEach(copy -> adopt(copy, false));
+        lastLooked = List.copyOf(followed.values());
         return toRead;
     }
 
@@ -176,12 +191,13 @@ public final class Follower {
         // checkpoint: read to its end, like a file rotated away while it is followed
         notFollowed(matching, file -> state.unshippedAfter(file.channel())).forEach(file -> adopt(file, true));
         state.sayWhichAreGone(pattern.directory(), followed.values().stream().map(FollowedFile::channel).toList());
+        lastLooked = List.copyOf(followed.values());
         return followed.size();
     }
 
     /** How many files are followed now: those that match, and those rotated away that are read to their end. */
-    public synchronized int size() {
-        return followed.size();
+    public int size() {
+        return lastLooked.size();
     }
 
     /** A pattern that matches no file (a typo, a directory of other names) is said at once, and every 5 minutes. */
@@ -280,13 +296,18 @@ public final class Follower {
         }
     }
 
-    /** For each followed file, the bytes after where it was read to (and acknowledged). */
-    public synchronized Map<String, Long> lagBytes() {
+    /**
+     * For each followed file, the bytes after where it was read to (and acknowledged); a file shorter than that was
+     * truncated, and all it holds is behind.
+     */
+    public Map<String, Long> lagBytes() {
         Map<String, Long> lag = new TreeMap<>();
-        for (FollowedFile file : followed.values()) {
+        for (FollowedFile file : lastLooked) {
             if (!file.gzip()) {
                 try {
-                    lag.put(file.path().toString(), Math.max(0, file.channel().size() - Math.max(0, file.offset())));
+                    long size = file.channel().size();
+                    long read = Math.max(0, file.offset());
+                    lag.put(file.path().toString(), size < read ? size : size - read);
                 } catch (IOException e) {
                     // closed: it is being let go
                 }
@@ -301,6 +322,7 @@ public final class Follower {
             file.close();
         }
         followed.clear();
+        lastLooked = List.of();
     }
 
     /** Where a file that no longer matches went: its new name in the pattern's directory, or `(deleted)`. */
@@ -438,9 +460,13 @@ public final class Follower {
         }
     }
 
-    /** The copies of a file that is truncated or let go go on from where it was read. */
-    private void handOver(FollowedFile original) {
-        handOver(original, followed.values());
+    /** The copies of a file that is let go go on from where it was read, or from where they part from it. */
+    private void handOver(FollowedFile original) throws IOException {
+        for (FollowedFile copy : List.copyOf(followed.values())) {
+            if (copy.copyOf() == original) {
+                takeOver(original, copy);
+            }
+        }
     }
 
     private static void handOver(FollowedFile original, Iterable<FollowedFile> candidates) {
@@ -456,7 +482,88 @@ public final class Follower {
         }
     }
 
-    private void letGo(FollowedFile file) {
+    /**
+     * A file that started as a followed one did, which is gone from the pattern with every line shipped, goes on where
+     * the two part: at the original's end if it holds the same bytes before it (a copy: a rotation's), else from the
+     * line where they first differ (an older copy of the file put in its place, written on since). Plain files are
+     * compared; a compressed copy is a copy.
+     */
+    private static void takeOver(FollowedFile original, FollowedFile copy) throws IOException {
+        long offset = original.offset();
+        if (copy.gzip() || sameBytesBefore(copy.channel(), offset, original.tail())) {
+            handOver(original, List.of(copy));
+            return;
+        }
+        long same = sameFromStart(original.channel(), copy.channel(), Math.min(offset, copy.channel().size()));
+        LineStart start = lineStartAtOrBefore(copy.channel(), same);
+        copy.copyOf(null);
+        copy.readTo(start.offset(), start.lines(), bytesBefore(copy.channel(), start.offset()));
+        LOG.atInfo().addKeyValue("file", copy.path()).log("{} started as {} did but holds other lines from line {} on"
+                + " (an older copy put in its place?): it goes on from there", copy.path(), original.path(),
+                start.lines() + 1);
+    }
+
+    /** Whether the file has, just before {@code offset}, the bytes {@code tail}. */
+    private static boolean sameBytesBefore(FileChannel channel, long offset, byte[] tail) throws IOException {
+        if (channel.size() < offset || offset < tail.length) {
+            return false;
+        }
+        return Arrays.equals(bytesAt(channel, offset - tail.length, tail.length), tail);
+    }
+
+    /** How many bytes from their start two plain files have the same, up to {@code limit}. */
+    private static long sameFromStart(FileChannel one, FileChannel other, long limit) throws IOException {
+        int chunk = 64 * 1024;
+        for (long at = 0; at < limit; at += chunk) {
+            int length = (int) Math.min(chunk, limit - at);
+            byte[] a = bytesAt(one, at, length);
+            byte[] b = bytesAt(other, at, length);
+            int differs = Arrays.mismatch(a, b);
+            if (differs >= 0) {
+                return at + Math.min(differs, Math.min(a.length, b.length));
+            }
+        }
+        return limit;
+    }
+
+    private record LineStart(long offset, long lines) {
+    }
+
+    /** The start of the line that holds byte {@code offset} (or starts there), and how many lines come before it. */
+    private static LineStart lineStartAtOrBefore(FileChannel channel, long offset) throws IOException {
+        long lines = 0;
+        long lineStart = 0;
+        int chunk = 64 * 1024;
+        for (long at = 0; at < offset; at += chunk) {
+            byte[] bytes = bytesAt(channel, at, (int) Math.min(chunk, offset - at));
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    lines++;
+                    lineStart = at + i + 1;
+                }
+            }
+        }
+        return new LineStart(lineStart, lines);
+    }
+
+    /** The last bytes before {@code offset}, for its checkpoint. */
+    private static byte[] bytesBefore(FileChannel channel, long offset) throws IOException {
+        int length = (int) Math.min(LineBatch.TAIL_BYTES, offset);
+        return bytesAt(channel, offset - length, length);
+    }
+
+    /** Up to {@code length} bytes of a plain file from {@code position}, fewer where it ends. */
+    private static byte[] bytesAt(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                break;
+            }
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private void letGo(FollowedFile file) throws IOException {
         handOver(file);
         followed.remove(file.key());
         file.close();

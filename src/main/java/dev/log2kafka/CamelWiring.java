@@ -16,6 +16,7 @@ import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.delivery.ShippingErrors;
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.kafka.EmbeddedKafka;
+import dev.log2kafka.kafka.KafkaConnectionCheck;
 import dev.log2kafka.progress.Metrics;
 import dev.log2kafka.progress.ProgressRoutePolicy;
 import dev.log2kafka.progress.RunCounters;
@@ -67,6 +68,9 @@ final class CamelWiring implements CamelConfiguration {
     private final SourceMode mode;
     private final InputFiles inputFiles;
     private final LateWrites lateWrites = new LateWrites();
+    private final String topic;
+    /** The largest record batch the topic takes (max.message.bytes); null if not known. */
+    private final Integer topicMaxMessageBytes;
     private final Path kafkaConfig;
     private final String bootstrapServers;
     private final Map<String, String> kafkaClientSettings;
@@ -88,7 +92,8 @@ final class CamelWiring implements CamelConfiguration {
 
     /**
      * @param inputFiles          the files the file consumers take
-     * @param clusterId           the id of the Kafka cluster, which checkpoints belong to with the topic
+     * @param cluster             the Kafka cluster (its id, which checkpoints belong to with the topic) and the largest
+     *                            record batch the topic takes
      * @param lineLimit           longer lines go to the dead letters
      * @param bootstrapServers    where the producer connects
      * @param kafkaClientSettings every other key of the Kafka properties file, passed to the producer as is
@@ -97,12 +102,14 @@ final class CamelWiring implements CamelConfiguration {
      * @param committedCheckpoints exactly once: the checkpoints Kafka has committed; null otherwise
      */
     CamelWiring(Options options, SourceMode mode, InputFiles inputFiles, RunCounters counters, Path stateDir,
-            String clusterId, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
+            KafkaConnectionCheck.Cluster cluster, LineLimit lineLimit, String bootstrapServers, Map<String, String> kafkaClientSettings,
             EmbeddedKafka broker, HttpServer httpServer, Map<String, byte[]> committedCheckpoints) {
         this.httpServer = httpServer;
         this.clusterLock = options.clusterLock();
         this.kafkaHealth = new KafkaHealthCheck(bootstrapServers, kafkaClientSettings);
         this.inputFiles = inputFiles;
+        this.topic = options.topic();
+        this.topicMaxMessageBytes = cluster.maxMessageBytes();
         this.mode = mode;
         this.kafkaConfig = options.kafkaConfig();
         this.bootstrapServers = bootstrapServers;
@@ -110,7 +117,7 @@ final class CamelWiring implements CamelConfiguration {
         this.broker = broker;
         this.counters = counters;
         this.progressInterval = options.progressInterval();
-        this.checkpoints = new Checkpoints(stateDir, clusterId + "/" + options.topic(), options.checkpointInterval(),
+        this.checkpoints = new Checkpoints(stateDir, cluster.id() + "/" + options.topic(), options.checkpointInterval(),
                 committedCheckpoints);
         this.deadLetters = new DeadLetters(counters, options.exactlyOnce()
                 ? DeadLetters.transactionTopic(options.deadLetters()) : null);
@@ -149,7 +156,7 @@ final class CamelWiring implements CamelConfiguration {
             public void afterConfigure(BaseMainSupport configured) {
                 // the kafka component now has every setting, and no route has started
                 Preflight.producerSettings(configured.getCamelContext().getComponent("kafka", KafkaComponent.class)
-                        .getConfiguration(), kafkaClientSettings, kafkaConfig);
+                        .getConfiguration(), kafkaClientSettings, kafkaConfig, topic, topicMaxMessageBytes);
                 if (httpServer != null) {
                     // Camel Main has set up its health checks (camel.health.*) by now
                     HealthCheckRegistry.get(configured.getCamelContext()).register(kafkaHealth);

@@ -88,17 +88,32 @@ final class Preflight {
      * and before any route starts: camel-kafka's options (`camel.component.kafka.*`) with every key of the Kafka
      * properties file over them. A wrong type (`linger.ms=abc`) or a wrong combination (`acks=0` with the idempotent
      * producer) is one sentence.
+     * <p>
+     * A topic that takes smaller record batches (max.message.bytes) than the producer's batch.size gets batches of its
+     * size: the producer would otherwise learn the limit from the broker's refusals, and split the refused batches,
+     * which with the idempotent producer can end in OUT_OF_ORDER_SEQUENCE_NUMBER retries until delivery.timeout.ms
+     * fails every line in flight.
+     *
+     * @param topicMaxMessageBytes the topic's max.message.bytes; null if not known
      */
-    static void producerSettings(KafkaConfiguration configuration, Map<String, String> kafka, Path kafkaConfig) {
+    static void producerSettings(KafkaConfiguration configuration, Map<String, String> kafka, Path kafkaConfig,
+            String topic, Integer topicMaxMessageBytes) {
         Properties producer = configuration.createProducerProperties();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
         producer.putAll(kafka);
+        ProducerConfig checked;
         try {
-            new ProducerConfig(producer);
+            checked = new ProducerConfig(producer);
         } catch (ConfigException e) {
             throw new SettingsException("The Kafka producer settings" + (kafka.isEmpty() ? "" : " in " + kafkaConfig)
                     + " are not valid: " + KafkaClientSettings.hideSecrets(e.getMessage(), kafka)
                             .replaceFirst("\\.$", "") + ".");
+        }
+        int batchSize = checked.getInt(ProducerConfig.BATCH_SIZE_CONFIG);
+        if (topicMaxMessageBytes != null && topicMaxMessageBytes < batchSize) {
+            configuration.getAdditionalProperties().put(ProducerConfig.BATCH_SIZE_CONFIG, topicMaxMessageBytes);
+            LOG.info("Record batches of at most {} bytes (batch.size {}): topic {} takes no larger ones"
+                    + " (max.message.bytes)", topicMaxMessageBytes, batchSize, topic);
         }
     }
 

@@ -112,7 +112,7 @@ final class ShippingRun implements Callable<ExitCode> {
             counters.addListener(new ConsoleProgress(terminal ? out : null, Duration.ofSeconds(10)));
             wiring = new CamelWiring(options, mode, new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? inputFiles
                     : null),
-                    counters, stateDir, cluster.id(), Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
+                    counters, stateDir, cluster, Preflight.lineLimit(kafka, cluster, options.topic()), bootstrap,
                     kafka, broker, http, committed);
             if (mode == SourceMode.FOLLOW && options.clusterLock() == null) {
                 // the files are held from here on: one rotated away before the first tick is still read to its end

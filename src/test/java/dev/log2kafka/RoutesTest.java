@@ -18,6 +18,7 @@ import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Options;
 import dev.log2kafka.cli.Settings;
 import dev.log2kafka.delivery.LineLimit;
+import dev.log2kafka.kafka.KafkaConnectionCheck;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FilePattern;
 import dev.log2kafka.source.InputFiles;
@@ -207,7 +208,7 @@ class RoutesTest {
             InputFiles inputFiles = new InputFiles(pattern, mode == SourceMode.ONE_SHOT ? pattern.matchingFiles()
                     : null);
             CamelWiring wiring = new CamelWiring(options, mode, inputFiles, counters, dir.resolve("state"),
-                    "no-cluster", new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null, null,
+                    new KafkaConnectionCheck.Cluster("no-cluster", null), new LineLimit(1_000_000, "max.request.size"), "127.0.0.1:9", Map.of(), null, null,
                     null);
             main = wiring.main(settings.forCamel(ShippingRun.routeProperties(options, dir.resolve("state"))));
             main.addMainListener(new MainListenerSupport() {

@@ -247,6 +247,50 @@ class FollowIT {
     }
 
     /**
+     * A quiet log, its files under 1 KB (too short to be known by their content), rotated as distributions do, stopped,
+     * written to, rotated again while stopped and started again: every line once; the renamed file goes on from its
+     * checkpoint, and the compressed copy of the first file sends nothing.
+     */
+    @Test
+    void aQuietLogOfShortFilesRotatedWhileStoppedShipsEveryLineOnce() throws Exception {
+        String topic = Topics.unique("quiet-log");
+        Path conf = logrotateConf("create\n    compress\n    delaycompress");
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(quietLines(live, "a", 5));
+        Path out = dir.resolve("first.txt");
+        Process first = follow(topic, dir + "/app.log*", out);
+        awaitRecords(topic, 5, out);
+        logrotate(conf);
+        expected.addAll(quietLines(live, "b", 5));
+        awaitRecords(topic, 10, out);
+        Thread.sleep(500);
+        first.destroy();
+        assertTrue(first.waitFor(15, TimeUnit.SECONDS));
+
+        expected.addAll(quietLines(live, "b", 5));
+        logrotate(conf);
+        expected.addAll(quietLines(live, "c", 5));
+        Path second = dir.resolve("second.txt");
+        follow(topic, dir + "/app.log*", second);
+        awaitRecords(topic, 20, second);
+        Thread.sleep(3000);
+        assertTrue(Files.exists(dir.resolve("app.log.2.gz")), fileNames());
+        assertExactlyOnce(expected, records(topic), fileNames() + "; " + Files.readString(second));
+    }
+
+    /** Appends {@code count} short numbered lines, one every 20 ms, as a quiet log would (only faster). */
+    private static List<String> quietLines(Path file, String prefix, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String line = prefix + " " + System.nanoTime() + " quiet line";
+            write(file, line + "\n");
+            lines.add(line);
+            Thread.sleep(20);
+        }
+        return lines;
+    }
+
+    /**
      * An older copy of the live file put in its place (`mv app.log.old app.log`) and written on: its lines up to where
      * it parts from the file it replaced are shipped already, the ones after are new and shipped at once, without
      * waiting for close-inactive (300 s here).

@@ -112,41 +112,140 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
 
     /**
      * Where the file open in {@code channel} starts: its checkpoint if there is one for its content (or, while it is
-     * short, its path) and the file still has the bytes the checkpoint saw before its offset; else its beginning.
+     * short, for its inode) and the file still has the bytes the checkpoint saw before its offset; else its beginning.
+     *
+     * @param anyName follow mode: a file shorter than {@value #IDENTITY_BYTES} bytes may also have the checkpoint of
+     *                another file whose bytes it holds (a rotation's compressed copy), looked for among all of them
      */
-    public Checkpoint resume(Path file, FileChannel channel) throws IOException {
+    public Checkpoint resume(Path file, FileChannel channel, boolean anyName) throws IOException {
         Fingerprint head = FileInput.head(channel);
         String path = file.toString();
-        Checkpoint saved = head.length() == IDENTITY_BYTES ? lookUp(contentKey(head)) : null;
-        boolean underPath = saved == null;
-        if (underPath) {
-            saved = lookUp(pathKey(path));
+        String inode = inode(file);
+        Found found = head.length() == IDENTITY_BYTES ? lookUpContinued(contentKey(head), head, channel) : null;
+        boolean isShort = found == null;
+        if (isShort) {
+            found = lookUpShort(path, inode, head, channel, anyName);
         }
-        if (saved != null && continues(saved, head, channel)) {
+        if (found != null) {
+            Checkpoint saved = found.checkpoint();
             Checkpoint resumed = new Checkpoint(path, saved.offset(), saved.lines(), head, saved.tail(),
-                    saved.complete());
-            if (underPath && head.length() == IDENTITY_BYTES && committed == null) {
+                    saved.complete(), inode);
+            if (isShort && head.length() == IDENTITY_BYTES && committed == null) {
                 // the file has grown long enough to be known by its content: its checkpoint moves there
                 save(resumed);
-                Files.deleteIfExists(pathKey(path));
-            } else if (!underPath && !saved.file().equals(path)) {
+                Files.deleteIfExists(found.stateFile());
+            } else if (!saved.file().equals(path)) {
                 LOG.atInfo().addKeyValue("file", path)
                         .log("{} has the lines of {} (renamed, copied or compressed); it goes on from that file's "
                         + "checkpoint", path, saved.file());
             }
             return resumed;
         }
-        return new Checkpoint(path, 0, 0, head, "", false);
+        return new Checkpoint(path, 0, 0, head, "", false, inode);
+    }
+
+    /** A checkpoint and the state file (or record key) it was found under. */
+    private record Found(Checkpoint checkpoint, Path stateFile) {
+    }
+
+    private Found lookUpContinued(Path key, Fingerprint head, FileChannel channel) throws IOException {
+        Checkpoint saved = lookUp(key);
+        return saved != null && continues(saved, head, channel) ? new Found(saved, key) : null;
     }
 
     /**
-     * The checkpoint of the file open in {@code channel}, found by its content; null if there is none, or if the file
-     * is too short to be known by its content. The bytes before the checkpoint's offset are compared too, except in a
-     * compressed file (which would be decompressed up to there).
+     * The checkpoint of a file that was shorter than {@value #IDENTITY_BYTES} bytes when it was written, which had no
+     * identity of its own yet: kept under its file's inode, so that a rotation's rename or a new file under the old
+     * name leaves it where it is (one written by an earlier version was kept under its path). With {@code anyName},
+     * also the one among all such checkpoints whose bytes the file starts with and has before its offset, the furthest
+     * if there are several: a compressed copy has an inode of its own.
+     */
+    private Found lookUpShort(String path, String inode, Fingerprint head, FileChannel channel, boolean anyName)
+            throws IOException {
+        Found found = null;
+        if (inode != null) {
+            Path key = key("inode " + inode);
+            Checkpoint there = lookUp(key);
+            if (there != null && continues(there, head, channel)) {
+                found = new Found(there, key);
+            } else if (there != null && committed == null) {
+                // the inode is another file's now (the file was deleted, a rotation's new file got its inode): its
+                // checkpoint moves aside, where a copy of it (a compressed rotation) still finds it by its bytes
+                Files.move(key, key("short " + there.head().sha256() + " " + there.offset()),
+                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (found == null && path != null) {
+            found = lookUpContinued(pathKey(path), head, channel);
+        }
+        if (found == null && anyName && head.length() < IDENTITY_BYTES) {
+            for (Map.Entry<Path, Checkpoint> candidate : shortCheckpoints().entrySet()) {
+                Checkpoint saved = candidate.getValue();
+                if ((found == null || saved.offset() > found.checkpoint().offset())
+                        && continues(saved, head, channel)) {
+                    found = new Found(saved, candidate.getKey());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The checkpoints of this destination of files shorter than {@value #IDENTITY_BYTES} bytes, by state file. */
+    private Map<Path, Checkpoint> shortCheckpoints() throws IOException {
+        Map<Path, Checkpoint> found = new TreeMap<>();
+        if (committed != null) {
+            for (Map.Entry<String, byte[]> record : committed.entrySet()) {
+                Properties p = new Properties();
+                p.load(new java.io.StringReader(new String(record.getValue(), StandardCharsets.UTF_8)));
+                if (destination.equals(p.getProperty("destination"))
+                        && Integer.parseInt(p.getProperty("head.length")) < IDENTITY_BYTES) {
+                    found.put(directory.resolve(record.getKey() + ".checkpoint"), checkpoint(p));
+                }
+            }
+            return found;
+        }
+        if (!Files.isDirectory(directory)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).toList()) {
+                Properties p = new Properties();
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    p.load(reader);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (destination.equals(p.getProperty("destination"))
+                        && Integer.parseInt(p.getProperty("head.length")) < IDENTITY_BYTES) {
+                    found.put(file, checkpoint(p));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The identity the file system gives the file (device and inode), or null. */
+    static String inode(Path file) {
+        try {
+            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return key == null ? null : key.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The checkpoint of the file open in {@code channel}, found by its content; null if there is none. The bytes before
+     * the checkpoint's offset are compared too, except in a compressed file of full identity (which would be
+     * decompressed up to there).
      */
     public Checkpoint of(FileChannel channel) throws IOException {
         Fingerprint head = FileInput.head(channel);
-        Checkpoint saved = head.length() == IDENTITY_BYTES ? lookUp(contentKey(head)) : null;
+        if (head.length() < IDENTITY_BYTES) {
+            Found found = head.length() == 0 ? null : lookUpShort(null, null, head, channel, true);
+            return found == null ? null : found.checkpoint();
+        }
+        Checkpoint saved = lookUp(contentKey(head));
         return saved != null && (FileInput.isGzip(channel) || continues(saved, head, channel)) ? saved : null;
     }
 
@@ -235,10 +334,13 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         return Map.copyOf(notCurrent);
     }
 
-    /** A file's identity grew from its first bytes to a full one: the checkpoint kept under its path goes. */
-    public void identityGrew(String file) {
+    /** A file's identity grew from its first bytes to a full one: the checkpoint kept under its inode goes. */
+    public void identityGrew(String file, String inode) {
         try {
             Files.deleteIfExists(pathKey(file));
+            if (inode != null) {
+                Files.deleteIfExists(key("inode " + inode));
+            }
         } catch (IOException e) {
             LOG.warn("Cannot delete the checkpoint of {} in {}: {}", file, directory, Sentences.ioProblem(e));
         }
@@ -261,11 +363,11 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
      * start does not look for it ({@link #notEnded}); it stays, for a copy of the file (a compressed rotation) to be
      * known as shipped. Exactly once keeps its checkpoints in Kafka, written only in transactions: nothing is marked.
      */
-    public void ended(String file, Fingerprint head) {
+    public void ended(String file, Fingerprint head, String inode) {
         if (committed != null) {
             return;
         }
-        Path stateFile = stateFile(new Checkpoint(file, 0, 0, head, "", false));
+        Path stateFile = stateFile(new Checkpoint(file, 0, 0, head, "", false, inode));
         try {
             Properties p = new Properties();
             try (Reader reader = Files.newBufferedReader(stateFile, StandardCharsets.UTF_8)) {
@@ -313,10 +415,15 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         }
     }
 
-    /** The state file of a checkpoint: under its content once the file is long enough, else under its path. */
+    /**
+     * The state file of a checkpoint: under its content once the file is long enough, else under its inode (under its
+     * path where the inode is not known).
+     */
     private Path stateFile(Checkpoint checkpoint) {
-        return checkpoint.head().length() == IDENTITY_BYTES ? contentKey(checkpoint.head())
-                : pathKey(checkpoint.file());
+        if (checkpoint.head().length() == IDENTITY_BYTES) {
+            return contentKey(checkpoint.head());
+        }
+        return checkpoint.inode() == null ? pathKey(checkpoint.file()) : key("inode " + checkpoint.inode());
     }
 
     private Path contentKey(Fingerprint head) {
@@ -352,7 +459,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         return new Checkpoint(p.getProperty("file"), Long.parseLong(p.getProperty("offset")),
                 Long.parseLong(p.getProperty("lines")), new Fingerprint(p.getProperty("head"),
                         Integer.parseInt(p.getProperty("head.length"))), p.getProperty("tail"),
-                Boolean.parseBoolean(p.getProperty("complete")));
+                Boolean.parseBoolean(p.getProperty("complete")), p.getProperty("inode"));
     }
 
     /** The checkpoint under a key: in the state directory, or exactly once in what Kafka has committed. */
@@ -390,7 +497,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         Progress progress = open.get(last.source());
         Checkpoint start = progress.current();
         Checkpoint after = new Checkpoint(start.file(), last.endOffset(), last.lastLine(), start.head(),
-                HexFormat.of().formatHex(last.tail()), false);
+                HexFormat.of().formatHex(last.tail()), false, start.inode());
         java.io.StringWriter text = new java.io.StringWriter();
         try {
             properties(after).store(text, null);
@@ -453,6 +560,9 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         p.setProperty("head.length", Integer.toString(checkpoint.head().length()));
         p.setProperty("tail", checkpoint.tail());
         p.setProperty("complete", Boolean.toString(checkpoint.complete()));
+        if (checkpoint.inode() != null) {
+            p.setProperty("inode", checkpoint.inode());
+        }
         return p;
     }
 
@@ -463,12 +573,15 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
      * @param head     the fingerprint of its first bytes: its identity
      * @param tail     the last bytes before {@code offset}, in hex
      * @param complete the file was shipped to its end at the size {@code offset}
+     * @param inode    the file system's identity of the file (device and inode), which names the checkpoint of a file
+     *                 shorter than {@value #IDENTITY_BYTES} bytes; null if not known
      */
-    public record Checkpoint(String file, long offset, long lines, Fingerprint head, String tail, boolean complete) {
+    public record Checkpoint(String file, long offset, long lines, Fingerprint head, String tail, boolean complete,
+            String inode) {
 
         /** The same file from its beginning (--force). */
         public Checkpoint fromTheStart() {
-            return new Checkpoint(file, 0, 0, head, "", false);
+            return new Checkpoint(file, 0, 0, head, "", false, inode);
         }
     }
 
@@ -487,7 +600,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
             LineBatch next;
             while ((next = waiting.remove(current.lines() + 1)) != null) {
                 current = new Checkpoint(current.file(), next.endOffset(), next.lastLine(), current.head(),
-                        HexFormat.of().formatHex(next.tail()), false);
+                        HexFormat.of().formatHex(next.tail()), false, current.inode());
                 moved = true;
             }
         }
@@ -509,7 +622,7 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
         /** Writes the complete checkpoint, trying a few times: the file's lines are all acknowledged by now. */
         synchronized void complete() throws InterruptedException {
             current = new Checkpoint(current.file(), current.offset(), current.lines(), current.head(),
-                    current.tail(), true);
+                    current.tail(), true, current.inode());
             for (int attempt = 1; !write(current) && attempt < COMPLETE_ATTEMPTS; attempt++) {
                 Thread.sleep(intervalMillis);
             }

@@ -91,7 +91,7 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
         FileChannel channel = FileChannel.open(path);
         try {
             Object identity = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            Checkpoints.Checkpoint start = checkpoints.resume(path, channel);
+            Checkpoints.Checkpoint start = checkpoints.resume(path, channel, false);
             // --force sends a file again from its start once per run, not again when it is read on (watch mode)
             if (force && start.offset() > 0 && !reads.containsKey(file)) {
                 start = start.fromTheStart();
@@ -125,15 +125,15 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
         String source = file.path().toString();
         Checkpoints.Checkpoint start;
         if (file.offset() < 0) {
-            start = checkpoints.resume(file.path(), file.channel());
+            start = checkpoints.resume(file.path(), file.channel(), true);
             if (start.offset() > 0) {
                 resuming(start);
             }
         } else {
             start = new Checkpoints.Checkpoint(source, file.offset(), file.lines(), file.head(),
-                    HexFormat.of().formatHex(file.tail()), false);
+                    HexFormat.of().formatHex(file.tail()), false, file.key().toString());
             if (file.headGrew()) {
-                checkpoints.identityGrew(source);
+                checkpoints.identityGrew(source, file.key().toString());
             }
         }
         checkpoints.open(start);
@@ -329,7 +329,7 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
     /** Follow mode: the file was read to its end and let go; its checkpoint says so. */
     @Override
     public void ended(FollowedFile file) {
-        checkpoints.ended(file.path().toString(), file.head());
+        checkpoints.ended(file.path().toString(), file.head(), file.key().toString());
     }
 
     /**
@@ -373,7 +373,7 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
                             + " not shipped", checkpoint.file(), checkpoint.lines(), checkpoint.offset(), directory,
                             checkpoint.offset());
                 }
-                checkpoints.ended(checkpoint.file(), checkpoint.head());
+                checkpoints.ended(checkpoint.file(), checkpoint.head(), checkpoint.inode());
             }
         } finally {
             for (FileChannel file : files) {

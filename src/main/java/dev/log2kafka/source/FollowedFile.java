@@ -112,7 +112,8 @@ public final class FollowedFile {
         this.readSize = readSize;
     }
 
-    Object key() {
+    /** The file system's identity of the file (device and inode). */
+    public Object key() {
         return key;
     }
 

@@ -111,9 +111,9 @@ class ExactlyOnceIT {
                 OneShotIT.strings(Topics.committedValues(BROKER.bootstrapServers(), topic)));
     }
 
-    /** The broker stopped for 20 s in the middle of a run: the run waits, ends with exit 0, every line once. */
+    /** The broker stopped for 10 s in the middle of a run: the run waits, ends with exit 0, every line once. */
     @Test
-    void aBrokerStoppedForTwentySecondsMidRunIsWaitedForAndEveryLineIsCommittedOnce() throws Exception {
+    void aBrokerStoppedForTenSecondsMidRunIsWaitedForAndEveryLineIsCommittedOnce() throws Exception {
         EmbeddedKafka broker = new EmbeddedKafka();
         broker.start();
         try {
@@ -129,7 +129,7 @@ class ExactlyOnceIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(broker.bootstrapServers(), topic)
                     > 0);
             broker.stopKeepingData();
-            Thread.sleep(20_000); // the outage itself, not a wait for asynchronous work
+            Thread.sleep(10_000); // the outage itself, not a wait for asynchronous work
             assertTrue(!run.isDone(), "the run ended while the broker was down: "
                     + (run.isDone() ? run.get().out() + run.get().err() : ""));
             broker.startAgain();

@@ -104,7 +104,7 @@ class FollowIT {
         List<String> written = rotateThreeTimesThenStopWriting(conf);
 
         awaitRecords(topic, written.size(), out);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate compressed a rotated file: "
                 + fileNames());
         assertExactlyOnce(written, records(topic), "across three rotations; " + fileNames());
@@ -211,7 +211,7 @@ class FollowIT {
         List<String> inFiles = linesInFiles();
 
         awaitRecords(topic, inFiles.size(), out);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertExactlyOnce(inFiles, records(topic), inFiles.size() + " of " + written.size() + " written lines are in"
                 + " the files; " + fileNames());
         follower.destroy();
@@ -242,7 +242,7 @@ class FollowIT {
         List<String> written = writer.stop();
 
         awaitRecords(topic, written.size(), out);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
     }
 
@@ -273,7 +273,7 @@ class FollowIT {
         Path second = dir.resolve("second.txt");
         follow(topic, dir + "/app.log*", second);
         awaitRecords(topic, 20, second);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")), fileNames());
         assertExactlyOnce(expected, records(topic), fileNames() + "; " + Files.readString(second));
     }
@@ -389,7 +389,7 @@ class FollowIT {
         List<String> written = writer.stop();
 
         awaitRecords(topic, written.size(), out);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertExactlyOnce(written, records(topic), "the lines written to the renamed file too");
         follower.destroy();
         assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
@@ -414,7 +414,7 @@ class FollowIT {
         List<String> written = writer.stop();
 
         awaitRecords(topic, written.size(), out);
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         assertExactlyOnce(written, records(topic), fileNames() + "; " + Files.readString(out));
         assertTrue(Files.readString(out).contains("app.log (deleted)"), Files.readString(out));
     }
@@ -467,7 +467,7 @@ class FollowIT {
 
         awaitRecords(() -> (long) Set.copyOf(records.get()).size(), written.size(), "distinct lines in " + topic,
                 dir.resolve("out2.txt"));
-        Thread.sleep(3000);
+        Thread.sleep(1500);
         List<String> shipped = records.get();
         List<String> missing = new ArrayList<>(written);
         missing.removeAll(shipped);

@@ -208,6 +208,11 @@ final class CamelWiring implements CamelConfiguration {
         return new SpoolNames(lateWrites);
     }
 
+    @BindToRegistry("lateWrites")
+    public LateWrites lateWrites() {
+        return lateWrites;
+    }
+
     @BindToRegistry("follow")
     public Follower follow() {
         return follower;
@@ -263,10 +268,6 @@ final class CamelWiring implements CamelConfiguration {
         if (stallWatch != null) {
             context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "stall-watch")
                     .scheduleWithFixedDelay(stallWatch::check, 1, 1, TimeUnit.SECONDS);
-        }
-        if (mode == SourceMode.WATCH) {
-            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "late-writes")
-                    .scheduleWithFixedDelay(lateWrites::look, 1, 1, TimeUnit.SECONDS);
         }
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);

@@ -4,6 +4,7 @@ import dev.log2kafka.cli.ExitCode;
 import dev.log2kafka.cli.Sentences;
 import dev.log2kafka.progress.RunCounters;
 import dev.log2kafka.source.FollowedFile;
+import dev.log2kafka.source.LateWrites;
 import dev.log2kafka.source.LineBatch;
 import dev.log2kafka.source.LineReader;
 import dev.log2kafka.source.SourceMode;
@@ -89,6 +90,16 @@ public final class ShippingErrors {
                     .log("File {} was not shipped{}: {}", file, mode == SourceMode.WATCH ? " (it goes to .failed/)"
                     : mode == SourceMode.FOLLOW ? " (it is read again from its checkpoint)" : "",
                     Sentences.sentence(cause));
+        }
+    }
+
+    /** Watch mode: the lines written to a file after it was moved to .done/ were not shipped; the next look tries again. */
+    public void lateLinesFailed(Exchange exchange) {
+        Exception cause = cause(exchange);
+        LateWrites.MovedFile moved = exchange.getProperty("moved", LateWrites.MovedFile.class);
+        if (moved != null && !Sentences.isCausedBy(cause, ShippingSteps.StoppedException.class)) {
+            LOG.atError().addKeyValue("file", moved.path()).log("The lines written to {} after it was moved there were"
+                    + " not shipped (tried again in a second): {}", moved.path(), Sentences.sentence(cause));
         }
     }
 

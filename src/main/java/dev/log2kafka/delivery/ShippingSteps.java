@@ -106,7 +106,7 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
             }
             in.skipTo(start.offset());
             checkpoints.open(start);
-            opened.put(file, new Read(identity, start, -1, in.gzip()));
+            opened.put(file, new Read(identity, start, -1, -1, null, in.gzip()));
             LineReader reader = new LineReader(in, file, start.offset(), start.lines(), batchSize, skipEmptyLines,
                     lineLimit.bytes(), this);
             return in.gzip() ? reader.countingFileBytes(in::consumed) : reader;
@@ -204,8 +204,40 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
         if (read != null) {
             checkpoints.forget(read.start());
             if (!read.gzip()) {
-                lateWrites.shipped(Path.of(file), read.identity(), read.endOffset());
+                lateWrites.shipped(Path.of(file), read.identity(), read.endOffset(), read.endLines(), read.endTail());
             }
+        }
+    }
+
+    /**
+     * Watch mode: the lines written to a file after it was shipped and moved to .done/, by a writer log2kafka could
+     * not see ({@link LateWrites}), from where its shipping ended; a last line without its newline is left for the
+     * next look unless the file has been quiet long enough.
+     */
+    public LineReader lateLines(LateWrites.MovedFile file, int batchSize) throws IOException {
+        String source = file.path().toString();
+        FileChannel channel = FileChannel.open(file.path());
+        try {
+            Checkpoints.Checkpoint start = new Checkpoints.Checkpoint(source, file.offset(), file.lines(),
+                    FileInput.head(channel), HexFormat.of().formatHex(file.tail()), false, file.identity().toString());
+            FileInput in = FileInput.open(channel);
+            in.skipTo(start.offset());
+            checkpoints.open(start);
+            opened.put(source, new Read(file.identity(), start, -1, -1, null, false));
+            return new LineReader(in, source, start.offset(), start.lines(), batchSize, skipEmptyLines,
+                    lineLimit.bytes(), this).holdingPartialLine(!file.sendPartialLine());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Watch mode: the late lines the reader read were acknowledged; the moved file needs no checkpoint. */
+    public void lateLinesShipped(LateWrites.MovedFile file, LineReader reader) {
+        lateWrites.readTo(file, reader);
+        Read read = reads.remove(reader.source());
+        if (read != null) {
+            checkpoints.forget(read.start());
         }
     }
 
@@ -322,7 +354,8 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
         checkpoints.completed(reader.source());
         Read read = opened.remove(reader.source());
         if (read != null) {
-            reads.put(reader.source(), new Read(read.identity(), read.start(), reader.offset(), read.gzip()));
+            reads.put(reader.source(), new Read(read.identity(), read.start(), reader.offset(), reader.lines(),
+                    reader.lastBytes(), read.gzip()));
         }
     }
 
@@ -434,7 +467,8 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
      * A file's identity (inode) when it was read, its checkpoint when it was opened, and the offset its reader ended
      * at (-1 while it reads).
      */
-    private record Read(Object identity, Checkpoints.Checkpoint start, long endOffset, boolean gzip) {
+    private record Read(Object identity, Checkpoints.Checkpoint start, long endOffset, long endLines, byte[] endTail,
+            boolean gzip) {
     }
 
     /** Says that a source was not read to its end because the run was stopped. */

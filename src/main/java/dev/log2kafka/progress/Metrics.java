@@ -29,9 +29,9 @@ import org.apache.kafka.clients.producer.Producer;
  * (`log2kafka_file_lag_bytes{file="..."}`), the age of the checkpoints on disk (`log2kafka_checkpoint_age_seconds`),
  * whether Kafka answers (`log2kafka_kafka_up`), in follow mode whether the follower is stalled
  * (`log2kafka_follow_stalled`) and how many files it follows (`log2kafka_follow_files`), in watch mode the bytes
- * written to files after they were moved to .done/ (`log2kafka_watch_unshipped_bytes_total`), the Kafka producer's
- * own metrics (`kafka_producer_*`) and the JVM's memory and GC. Counts are read when scraped: nothing is added to the
- * path of a line.
+ * written to files after they were moved to .done/ that could not be shipped
+ * (`log2kafka_watch_unshipped_bytes_total`), the Kafka producer's own metrics (`kafka_producer_*`) and the JVM's
+ * memory and GC. Counts are read when scraped: nothing is added to the path of a line.
  */
 public final class Metrics {
 
@@ -105,11 +105,15 @@ public final class Metrics {
                 .strongReference(true).register(registry);
     }
 
-    /** Watch mode: adds `log2kafka_watch_unshipped_bytes_total`, bytes written to files after they were moved. */
+    /**
+     * Watch mode: adds `log2kafka_watch_unshipped_bytes_total`, bytes written to files after they were moved that
+     * could not be shipped.
+     */
     public void watchUnshippedBytes(LongSupplier bytes) {
         FunctionCounter.builder("log2kafka.watch.unshipped.bytes", bytes, b -> b.getAsLong())
                 .description("Bytes written to files after they were shipped and moved to .done/ (by a writer"
-                        + " log2kafka could not see), not shipped").register(registry);
+                        + " log2kafka could not see) that could not be shipped: the moved file was deleted or"
+                        + " replaced first").register(registry);
         // a counter holds what it reads only weakly
         held.add(bytes);
     }

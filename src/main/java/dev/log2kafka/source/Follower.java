@@ -130,10 +130,12 @@ public final class Follower {
                 }
                 continue;
             }
-            // also before its first read: a file held from the start may be truncated before the first tick
+            // also before its first read: a file held from the start may be truncated before the first tick. A file
+            // that no longer starts with the bytes it was known by was truncated too, even if it was written past
+            // where it was read before this look (a short one is known by fewer bytes, and is compared on those)
             if (file.offset() >= 0 && size < file.offset()
-                    || size > file.readSize() && file.head().length() == FileInput.IDENTITY_BYTES
-                    && !FileInput.head(file.channel()).equals(file.head())) {
+                    || size > file.readSize() && file.head().length() > 0
+                    && !startsAlike(file.head(), FileInput.head(file.channel()), file.channel())) {
                 LOG.atWarn().addKeyValue("file", file.path())
                         .log("{} is shorter than what was read of it, or starts with other bytes (truncated, as"
                         + " copytruncate does); reading it from its start", file.path());

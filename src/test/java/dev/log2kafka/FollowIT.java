@@ -248,17 +248,28 @@ class FollowIT {
 
     /**
      * A quiet log, its files under 1 KB (too short to be known by their content), rotated as distributions do, stopped,
-     * written to, rotated again while stopped and started again: every line once; the renamed file goes on from its
-     * checkpoint, and the compressed copy of the first file sends nothing.
+     * written to, rotated twice while stopped and started again: every line once. The file followed at the stop goes
+     * on from its checkpoint in its compressed copy, the file created and rotated away while stopped is shipped whole,
+     * and the compressed copy of the first file sends nothing.
      */
     @Test
-    void aQuietLogOfShortFilesRotatedWhileStoppedShipsEveryLineOnce() throws Exception {
+    void aQuietLogOfShortFilesRotatedTwiceWhileStoppedShipsEveryLineOnce() throws Exception {
+        quietLogRotatedTwiceWhileStopped("app.log*");
+    }
+
+    /** The same with a pattern of the live name only: the rotated files are found next to it. */
+    @Test
+    void aQuietLogRotatedTwiceWhileStoppedShipsEveryLineOnceWithAPatternOfTheLiveName() throws Exception {
+        quietLogRotatedTwiceWhileStopped("app.log");
+    }
+
+    private void quietLogRotatedTwiceWhileStopped(String pattern) throws Exception {
         String topic = Topics.unique("quiet-log");
         Path conf = logrotateConf("create\n    compress\n    delaycompress");
         Path live = dir.resolve("app.log");
         List<String> expected = new ArrayList<>(quietLines(live, "a", 5));
         Path out = dir.resolve("first.txt");
-        Process first = follow(topic, dir + "/app.log*", out);
+        Process first = follow(topic, dir + "/" + pattern, out);
         awaitRecords(topic, 5, out);
         logrotate(conf);
         expected.addAll(quietLines(live, "b", 5));
@@ -270,11 +281,13 @@ class FollowIT {
         expected.addAll(quietLines(live, "b", 5));
         logrotate(conf);
         expected.addAll(quietLines(live, "c", 5));
+        logrotate(conf);
+        expected.addAll(quietLines(live, "d", 5));
         Path second = dir.resolve("second.txt");
-        follow(topic, dir + "/app.log*", second);
-        awaitRecords(topic, 20, second);
+        follow(topic, dir + "/" + pattern, second);
+        awaitRecords(topic, 25, second);
         Thread.sleep(1500);
-        assertTrue(Files.exists(dir.resolve("app.log.2.gz")), fileNames());
+        assertTrue(Files.exists(dir.resolve("app.log.3.gz")), fileNames());
         assertExactlyOnce(expected, records(topic), fileNames() + "; " + Files.readString(second));
     }
 

@@ -193,13 +193,26 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
     /** The checkpoints of this destination of files shorter than {@value #IDENTITY_BYTES} bytes, by state file. */
     private Map<Path, Checkpoint> shortCheckpoints() throws IOException {
         Map<Path, Checkpoint> found = new TreeMap<>();
+        saved().forEach((stateFile, p) -> {
+            if (Integer.parseInt(p.getProperty("head.length")) < IDENTITY_BYTES) {
+                found.put(stateFile, checkpoint(p));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * The checkpoints of this destination as they were saved, by state file (exactly once: by the state file its
+     * record key names), in the order of their state files' names.
+     */
+    private Map<Path, Properties> saved() throws IOException {
+        Map<Path, Properties> found = new TreeMap<>();
         if (committed != null) {
             for (Map.Entry<String, byte[]> record : committed.entrySet()) {
                 Properties p = new Properties();
                 p.load(new java.io.StringReader(new String(record.getValue(), StandardCharsets.UTF_8)));
-                if (destination.equals(p.getProperty("destination"))
-                        && Integer.parseInt(p.getProperty("head.length")) < IDENTITY_BYTES) {
-                    found.put(directory.resolve(record.getKey() + ".checkpoint"), checkpoint(p));
+                if (destination.equals(p.getProperty("destination"))) {
+                    found.put(directory.resolve(record.getKey() + ".checkpoint"), p);
                 }
             }
             return found;
@@ -215,9 +228,8 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
                 } catch (NoSuchFileException e) {
                     continue;
                 }
-                if (destination.equals(p.getProperty("destination"))
-                        && Integer.parseInt(p.getProperty("head.length")) < IDENTITY_BYTES) {
-                    found.put(file, checkpoint(p));
+                if (destination.equals(p.getProperty("destination"))) {
+                    found.put(file, p);
                 }
             }
         }
@@ -388,23 +400,34 @@ public final class Checkpoints extends ServiceSupport implements CamelContextAwa
      */
     public List<Checkpoint> notEnded() throws IOException {
         List<Checkpoint> found = new ArrayList<>();
-        if (committed != null || !Files.isDirectory(directory)) {
+        if (committed != null) {
             return found;
         }
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).sorted().toList()) {
-                Properties p = new Properties();
-                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    p.load(reader);
+        saved().values().forEach(p -> {
+            if (!Boolean.parseBoolean(p.getProperty("ended"))) {
+                found.add(checkpoint(p));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Follow mode, at start: when a checkpoint of this destination was last written, in milliseconds since the epoch,
+     * which is about when the last run that shipped a line stopped; -1 if there is none (exactly once: their time is
+     * not kept).
+     */
+    public long lastWrittenMillis() throws IOException {
+        long last = -1;
+        if (committed == null) {
+            for (Path stateFile : saved().keySet()) {
+                try {
+                    last = Math.max(last, Files.getLastModifiedTime(stateFile).toMillis());
                 } catch (NoSuchFileException e) {
-                    continue;
-                }
-                if (destination.equals(p.getProperty("destination")) && !Boolean.parseBoolean(p.getProperty("ended"))) {
-                    found.add(checkpoint(p));
+                    // gone since it was listed
                 }
             }
         }
-        return found;
+        return last;
     }
 
     /** The file ended without being complete: its checkpoint is written as it stands, for a rerun to resume. */

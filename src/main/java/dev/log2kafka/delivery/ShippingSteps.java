@@ -162,6 +162,16 @@ public final class ShippingSteps implements LineReader.Listener, Follower.State 
                 : channel.size() > saved.offset();
     }
 
+    @Override
+    public boolean shippedBefore(FileChannel channel) throws IOException {
+        return checkpoints.of(channel) != null;
+    }
+
+    @Override
+    public long lastRunMillis() throws IOException {
+        return checkpoints.lastWrittenMillis();
+    }
+
     private static void resuming(Checkpoints.Checkpoint start) {
         LOG.atInfo().addKeyValue("file", start.file()).log("Resuming {} at line {} (byte {}), where the last run's"
                 + " acknowledgements ended", start.file(), start.lines() + 1, start.offset());

@@ -84,6 +84,12 @@ public final class Follower {
         /** Whether a file has a checkpoint (it was followed before) and holds lines after it. */
         boolean unshippedAfter(FileChannel channel) throws IOException;
 
+        /** Whether a file holds lines of a checkpoint: some of its lines were shipped. */
+        boolean shippedBefore(FileChannel channel) throws IOException;
+
+        /** When the last run that shipped a line stopped, about (its last checkpoint), in epoch millis; -1 if none. */
+        long lastRunMillis() throws IOException;
+
         /** The file was read to its end and let go. */
         void ended(FollowedFile file);
 
@@ -141,7 +147,7 @@ public final class Follower {
                         + " copytruncate does); reading it from its start", file.path());
                 // copytruncate's copy, under a name the pattern does not match: it has the lines written between
                 // the last read and the truncation
-                List<FollowedFile> copies = notFollowed(seen, other -> startsAlike(file.head(), other.head(),
+                List<FollowedFile> copies = notFollowed(seen, false, other -> startsAlike(file.head(), other.head(),
                         other.channel()));
                 copies.forEach(copy -> copy.copyOf(file));
                 handOver(file, copies);
@@ -174,7 +180,8 @@ public final class Follower {
         for (FollowedFile file : letGo) {
             letGo(file);
         }
-        adopted.forEach(copy -> adopt(copy, false));
+        adopted.forEach(copy -> adopt(copy, false, "holds lines of a followed file that were not shipped (rotated"
+                + " away from " + pattern + ")"));
         lastLooked = List.copyOf(followed.values());
         return toRead;
     }
@@ -182,7 +189,8 @@ public final class Follower {
     /**
      * Opens every file the pattern matches now and holds it, before the follow route's first tick: a file renamed
      * away from the pattern (or deleted) after the run said it follows it is still read to its end through its handle.
-     * Opens too the files next to them that the pattern does not match but that hold lines after their checkpoint.
+     * Opens too the files next to them that the pattern does not match but that hold lines after their checkpoint,
+     * or that are rotations of them written to since the last run with no line shipped.
      *
      * @return how many files are followed
      */
@@ -190,8 +198,23 @@ public final class Follower {
         Set<Object> matching = lookForFiles();
         sayIfNothingMatches(matching, System.nanoTime());
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
-        // checkpoint: read to its end, like a file rotated away while it is followed
-        notFollowed(matching, file -> state.unshippedAfter(file.channel())).forEach(file -> adopt(file, true));
+        // checkpoint: read to its end, like a file rotated away while it is followed. A file under 1 KB too: its
+        // checkpoint is found by its inode, or by its bytes
+        notFollowed(matching, true, file -> state.unshippedAfter(file.channel())).forEach(file -> adopt(file, true,
+                "holds lines of a followed file that were not shipped (rotated away from " + pattern + ")"));
+        // created and rotated away while no run followed (two rotations while stopped): named as a rotation of a file
+        // that matches, written to since the last run, and no line of it shipped. Read from its start
+        long lastRun = state.lastRunMillis();
+        if (lastRun >= 0) {
+            Set<String> liveNames = new HashSet<>();
+            followed.values().stream().filter(FollowedFile::matching)
+                    .forEach(file -> liveNames.add(file.path().getFileName().toString()));
+            notFollowed(matching, true, file -> isRotationOf(liveNames, file.path())
+                    && Files.getLastModifiedTime(file.path()).toMillis() > lastRun
+                    && !state.shippedBefore(file.channel())).forEach(file -> adopt(file, true,
+                    "was written to since the last run stopped and is a rotation of a followed file, with no line of it"
+                    + " shipped"));
+        }
         state.sayWhichAreGone(pattern.directory(), followed.values().stream().map(FollowedFile::channel).toList());
         lastLooked = List.copyOf(followed.values());
         return followed.size();
@@ -395,7 +418,7 @@ public final class Follower {
      * The regular files in the pattern's directory that it does not match and that are not followed, opened, for
      * which {@code wanted} holds; the others are closed again.
      */
-    private List<FollowedFile> notFollowed(Set<Object> matching, Wanted wanted) {
+    private List<FollowedFile> notFollowed(Set<Object> matching, boolean anyLength, Wanted wanted) {
         List<FollowedFile> files = new ArrayList<>();
         try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
             for (Path name : names) {
@@ -407,7 +430,7 @@ public final class Follower {
                 }
                 Object key = attributes.fileKey();
                 if (attributes.isRegularFile() && !followed.containsKey(key) && !matching.contains(key)) {
-                    FollowedFile file = openIfWanted(key, name, wanted);
+                    FollowedFile file = openIfWanted(key, name, anyLength, wanted);
                     if (file != null) {
                         files.add(file);
                     }
@@ -420,14 +443,17 @@ public final class Follower {
         return files;
     }
 
-    /** The file open, if it is long enough to be known by its content and wanted; null if not, or gone. */
-    private static FollowedFile openIfWanted(Object key, Path name, Wanted wanted) {
+    /**
+     * The file open, if it is wanted and (unless {@code anyLength}) long enough to be known by its content; null if
+     * not, or gone.
+     */
+    private static FollowedFile openIfWanted(Object key, Path name, boolean anyLength, Wanted wanted) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(name);
             FollowedFile file = new FollowedFile(key, name, channel, FileInput.head(channel),
                     FileInput.isGzip(channel));
-            if (file.head().length() == FileInput.IDENTITY_BYTES && wanted.test(file)) {
+            if ((anyLength || file.head().length() == FileInput.IDENTITY_BYTES) && wanted.test(file)) {
                 return file;
             }
         } catch (IOException e) {
@@ -443,6 +469,20 @@ public final class Follower {
         return null;
     }
 
+    /**
+     * Whether a file's name is a rotation's name for one of these: the name and more (`app.log.1`, `app.log-20261207`,
+     * `app.log.2.gz`), as logrotate names them.
+     */
+    private static boolean isRotationOf(Set<String> names, Path file) {
+        String name = file.getFileName().toString();
+        for (String live : names) {
+            if (name.length() > live.length() && name.startsWith(live)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @FunctionalInterface
     private interface Wanted {
         boolean test(FollowedFile file) throws IOException;
@@ -452,9 +492,8 @@ public final class Follower {
      * Follows a file the pattern does not match, to its end: a rotation's copy (not counted as a file: its original
      * is), or a file rotated away.
      */
-    private void adopt(FollowedFile file, boolean counted) {
-        LOG.atInfo().addKeyValue("file", file.path()).log("{} holds lines of a followed file that were not shipped"
-                + " (rotated away from {}); reading it to its end", file.path(), pattern);
+    private void adopt(FollowedFile file, boolean counted, String why) {
+        LOG.atInfo().addKeyValue("file", file.path()).log("{} {}; reading it to its end", file.path(), why);
         file.matching(false);
         followed.put(file.key(), file);
         if (counted) {

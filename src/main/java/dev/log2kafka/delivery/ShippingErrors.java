@@ -93,7 +93,7 @@ public final class ShippingErrors {
         }
     }
 
-    /** Watch mode: the lines written to a file after it was moved to .done/ were not shipped; the next look tries again. */
+    /** Watch mode: lines written to a file after it was moved to .done/ were not shipped; the next look tries again. */
     public void lateLinesFailed(Exchange exchange) {
         Exception cause = cause(exchange);
         LateWrites.MovedFile moved = exchange.getProperty("moved", LateWrites.MovedFile.class);

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * holds it open for writing ({@link Writers}), but a writer log2kafka cannot see (another user's process when it does
  * not run as root, a file system without /proc, a writer that opened the file after that look) writes on into the
  * moved file. It is the same file: for {@value #WATCH_MINUTES} minutes after the move (and for as long as it grows)
- * each moved file is looked at every second (the watch-late-writes route), and the lines it gained are shipped from where its shipping ended, line
- * numbers going on. Bytes that cannot be shipped (the moved file deleted or replaced before they were read) are named
- * in a warning and counted in
- * `log2kafka_watch_unshipped_bytes_total`. Such writers should still get a done marker (--done-file-name).
+ * each moved file is looked at every second (the watch-late-writes route), and the lines it gained are shipped from
+ * where its shipping ended, line numbers going on. Bytes that cannot be shipped (the moved file deleted or replaced
+ * before they were read) are named in a warning and counted in `log2kafka_watch_unshipped_bytes_total`. Such
+ * writers should still get a done marker (--done-file-name).
  */
 public final class LateWrites {
 

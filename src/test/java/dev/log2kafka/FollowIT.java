@@ -465,8 +465,8 @@ class FollowIT {
     }
 
     /**
-     * A follower under a writer killed with SIGKILL, a rotation (create, compress, delaycompress), the same command
-     * again and a second rotation: no line written is missing.
+     * A follower under a writer killed with SIGKILL (its whole process tree), a rotation (create, compress,
+     * delaycompress), the same command again and a second rotation: no line written is missing.
      *
      * @return how many lines are repeated in the topic (what a read_committed consumer sees with exactly once)
      */
@@ -491,7 +491,14 @@ class FollowIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> Topics.endOffsetSum(BROKER.bootstrapServers(), topic)
                 >= caughtUp);
 
-        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        // the whole process tree at once, as systemd's SIGKILL of a unit's control group does: the launcher and
+        // log2kafka's own JVM (LauncherIT kills the launcher alone)
+        List<ProcessHandle> tree = new ArrayList<>(first.descendants().toList());
+        tree.add(first.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : tree) {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        }
         logrotate(conf);
         Thread.sleep(1000);
         Process second = follow(topic, dir + pattern, dir.resolve("out2.txt"), settings);

@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -200,8 +201,8 @@ public final class Follower {
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
         // checkpoint: read to its end, like a file rotated away while it is followed. A file under 1 KB too: its
         // checkpoint is found by its inode, or by its bytes
-        notFollowed(matching, true, file -> state.unshippedAfter(file.channel())).forEach(file -> adopt(file, true,
-                "holds lines of a followed file that were not shipped (rotated away from " + pattern + ")"));
+        adoptAll(notFollowed(matching, true, file -> state.unshippedAfter(file.channel())),
+                "holds lines of a followed file that were not shipped (rotated away from " + pattern + ")");
         // created and rotated away while no run followed (two rotations while stopped): named as a rotation of a file
         // that matches, written to since the last run, and no line of it shipped. Read from its start
         long lastRun = state.lastRunMillis();
@@ -209,11 +210,11 @@ public final class Follower {
             Set<String> liveNames = new HashSet<>();
             followed.values().stream().filter(FollowedFile::matching)
                     .forEach(file -> liveNames.add(file.path().getFileName().toString()));
-            notFollowed(matching, true, file -> isRotationOf(liveNames, file.path())
-                    && Files.getLastModifiedTime(file.path()).toMillis() > lastRun
-                    && !state.shippedBefore(file.channel())).forEach(file -> adopt(file, true,
-                    "was written to since the last run stopped and is a rotation of a followed file, with no line of it"
-                    + " shipped"));
+            adoptAll(notFollowed(matching, true, file -> isRotationOf(liveNames, file.path())
+                    // not before: a file system that keeps times in seconds gives both the same
+                    && Files.getLastModifiedTime(file.path()).toMillis() >= lastRun
+                    && !state.shippedBefore(file.channel())), "was written to since the last run stopped and is a"
+                    + " rotation of a followed file, with no line of it shipped");
         }
         state.sayWhichAreGone(pattern.directory(), followed.values().stream().map(FollowedFile::channel).toList());
         lastLooked = List.copyOf(followed.values());
@@ -453,7 +454,10 @@ public final class Follower {
             channel = FileChannel.open(name);
             FollowedFile file = new FollowedFile(key, name, channel, FileInput.head(channel),
                     FileInput.isGzip(channel));
-            if ((anyLength || file.head().length() == FileInput.IDENTITY_BYTES) && wanted.test(file)) {
+            // an empty file has nothing to ship, and what it will be (lines, or a compressed file being written)
+            // is not known yet
+            if ((anyLength ? file.head().length() > 0 : file.head().length() == FileInput.IDENTITY_BYTES)
+                    && wanted.test(file)) {
                 return file;
             }
         } catch (IOException e) {
@@ -486,6 +490,31 @@ public final class Follower {
     @FunctionalInterface
     private interface Wanted {
         boolean test(FollowedFile file) throws IOException;
+    }
+
+    /**
+     * Follows these files to their end, at start. A compressed one that starts as a file followed already is let be: it
+     * is logrotate's compression of that file, its lines are read from there, and it may still be being written.
+     */
+    private void adoptAll(List<FollowedFile> files, String why) throws IOException {
+        List<FollowedFile> plainFirst = new ArrayList<>(files);
+        plainFirst.sort(Comparator.comparing(FollowedFile::gzip));
+        for (FollowedFile file : plainFirst) {
+            if (file.gzip() && startsAsAFollowedFile(file)) {
+                file.channel().close();
+            } else {
+                adopt(file, true, why);
+            }
+        }
+    }
+
+    private boolean startsAsAFollowedFile(FollowedFile file) throws IOException {
+        for (FollowedFile other : followed.values()) {
+            if (!other.gzip() && startsAlike(file.head(), other)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

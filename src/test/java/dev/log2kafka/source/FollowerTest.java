@@ -1,12 +1,15 @@
 package dev.log2kafka.source;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 
 import dev.log2kafka.delivery.Checkpoints;
 import dev.log2kafka.delivery.DeadLetters;
@@ -45,7 +48,7 @@ class FollowerTest {
      * written past where it was read before the next look: it is read again from its start.
      */
     @Test
-    void aShortFileTruncatedAndWrittenPastWhereItWasReadBeforeTheNextLookIsReadFromItsStart() throws IOException {
+    void aShortFileTruncatedAndWrittenPastWhereItWasReadBeforeTheNextLookIsReadFromItsStart() throws Exception {
         Path live = dir.resolve("app.log");
         List<String> first = lines("first", 5);
         write(live, first, StandardOpenOption.CREATE_NEW);
@@ -59,16 +62,70 @@ class FollowerTest {
         assertEquals(List.of(), tick());
     }
 
-    /** The lines every file with new bytes holds, read as the follow route reads them. */
-    private List<String> tick() throws IOException {
+    /**
+     * Stopped across two rotations of a log followed by its live name only, started again while logrotate compresses
+     * the older rotation (its .gz still empty): the lines after the checkpoint come from the uncompressed file, the
+     * file rotated away while stopped is shipped whole, and the .gz is not taken for a file of lines.
+     */
+    @Test
+    void aCompressedRotationBeingWrittenAtStartIsNotReadAsLines() throws Exception {
+        stoppedAcrossTwoRotationsAndStartedDuringTheCompression(false);
+    }
+
+    /** The same with the .gz written, its uncompressed file not deleted yet: the lines are shipped once. */
+    @Test
+    void aCompressedRotationBesideItsUncompressedFileAtStartSendsItsLinesOnce() throws Exception {
+        stoppedAcrossTwoRotationsAndStartedDuringTheCompression(true);
+    }
+
+    private void stoppedAcrossTwoRotationsAndStartedDuringTheCompression(boolean compressed) throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 50), StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(50, tick().size());
+
+        List<String> expected = new ArrayList<>(lines("more", 5));
+        write(live, expected, StandardOpenOption.APPEND);
+        Files.move(live, dir.resolve("app.log.2"));
+        List<String> second = lines("second", 50);
+        write(dir.resolve("app.log.1"), second, StandardOpenOption.CREATE_NEW);
+        expected.addAll(second);
+        Path gz = Files.createFile(dir.resolve("app.log.2.gz"));
+        if (compressed) {
+            gzip(dir.resolve("app.log.2"), gz);
+        }
+        List<String> third = lines("third", 5);
+        write(live, third, StandardOpenOption.CREATE_NEW);
+        expected.addAll(third);
+        follow("app.log");
+        gzip(dir.resolve("app.log.2"), gz);
+
+        List<String> shipped = tick();
+        Thread.sleep(1100);
+        shipped.addAll(tick());
+        assertEquals(Set.copyOf(expected), Set.copyOf(shipped));
+        assertEquals(expected.size(), shipped.size(), "lines shipped twice: " + shipped);
+    }
+
+    private static void gzip(Path from, Path to) throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(to))) {
+            out.write(Files.readAllBytes(from));
+        }
+    }
+
+    /** The lines every file with new bytes holds, read as the follow route reads them and acknowledged. */
+    private List<String> tick() throws Exception {
         List<String> read = new ArrayList<>();
         for (FollowedFile file : follower.filesToRead(60_000, 60)) {
             try (LineReader reader = shipping.follow(file, 1000)) {
                 while (reader.hasNext()) {
-                    for (Line line : reader.next()) {
+                    LineBatch batch = reader.next();
+                    for (Line line : batch) {
                         read.add(new String(line.bytes(), StandardCharsets.UTF_8));
                     }
+                    shipping.acknowledged(batch);
                 }
+                shipping.ended(reader);
                 follower.readTo(file, reader);
             }
         }

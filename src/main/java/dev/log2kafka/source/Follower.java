@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,7 @@ public final class Follower {
      * so that they see a look that hangs instead of waiting for it.
      */
     private volatile List<FollowedFile> lastLooked = List.of();
+    private Runnable afterListing = () -> { };
     /** When it was last said that the pattern matches no file; 0 while files match. */
     private long nothingMatchedSaidNanos;
 
@@ -74,6 +76,11 @@ public final class Follower {
         this.pattern = pattern;
         this.progress = progress;
         this.state = state;
+    }
+
+    /** Runs between a look's listing of the files and its opening of them; a test puts a rotation there. */
+    void afterListing(Runnable run) {
+        afterListing = run;
     }
 
     /** The checkpoints of the followed files. */
@@ -270,6 +277,7 @@ public final class Follower {
                 // gone since it was listed
             }
         }
+        afterListing.run();
         // renames first: a rotation's new file takes the name the renamed one had, and its counts start anew
         for (Map.Entry<Object, Path> entry : matching.entrySet()) {
             FollowedFile file = followed.get(entry.getKey());
@@ -353,27 +361,38 @@ public final class Follower {
 
     /** Where a file that no longer matches went: its new name in the pattern's directory, or `(deleted)`. */
     private Path whereNow(FollowedFile file) {
+        Path now = whereNow(file.key());
+        return now != null ? now : file.path().resolveSibling(file.path().getFileName() + " (deleted)");
+    }
+
+    /** The name the file of this identity has now in the pattern's directory; null if none has it. */
+    private Path whereNow(Object key) {
         try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
             for (Path name : names) {
                 BasicFileAttributes attributes = Files.readAttributes(name, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
-                if (file.key().equals(attributes.fileKey())) {
+                if (key.equals(attributes.fileKey())) {
                     return name;
                 }
             }
         } catch (IOException e) {
             // looked for a name only to say where it went
         }
-        return file.path().resolveSibling(file.path().getFileName() + " (deleted)");
+        return null;
     }
 
     /** Opens a file seen for the first time, or null if it is gone or cannot be told from a followed one yet. */
-    private FollowedFile open(Path path, Object key) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(path);
-        } catch (NoSuchFileException e) {
-            return null;
+    private FollowedFile open(Path listed, Object key) throws IOException {
+        Path path = listed;
+        FileChannel channel = openIfStill(path, key);
+        if (channel == null) {
+            // renamed since it was listed (a rotation between the listing and now): it matched, so it is followed
+            // where it is now, and the next look reads it to its end there
+            path = whereNow(key);
+            channel = path == null ? null : openIfStill(path, key);
+            if (channel == null) {
+                return null;
+            }
         }
         try {
             FileInput.Fingerprint head = FileInput.head(channel);
@@ -395,6 +414,29 @@ public final class Follower {
             channel.close();
             throw e;
         }
+    }
+
+    /**
+     * The file at {@code path} open, if it is still the file of identity {@code key} that was listed there; null if
+     * not, or gone. A rotation that renames another file to that name between the listing and the opening (logrotate's
+     * create) would otherwise have the new file followed as the renamed one, and the renamed one never read.
+     */
+    private static FileChannel openIfStill(Path path, Object key) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            if (Objects.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey(), key)) {
+                return channel;
+            }
+        } catch (NoSuchFileException e) {
+            // gone since it was opened: not known to be the file that was listed
+        }
+        channel.close();
+        return null;
     }
 
     private static boolean startsAlike(FileInput.Fingerprint head, FollowedFile other) throws IOException {
@@ -451,7 +493,10 @@ public final class Follower {
     private static FollowedFile openIfWanted(Object key, Path name, boolean anyLength, Wanted wanted) {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(name);
+            channel = openIfStill(name, key);
+            if (channel == null) {
+                return null;
+            }
             FollowedFile file = new FollowedFile(key, name, channel, FileInput.head(channel),
                     FileInput.isGzip(channel));
             // an empty file has nothing to ship, and what it will be (lines, or a compressed file being written)

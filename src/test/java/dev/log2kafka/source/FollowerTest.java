@@ -2,6 +2,7 @@ package dev.log2kafka.source;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
 import dev.log2kafka.delivery.Checkpoints;
@@ -36,11 +38,49 @@ class FollowerTest {
     private Follower follower;
 
     private void follow(String pattern) throws IOException {
+        follow(pattern, () -> { });
+    }
+
+    /** A follower as a run starts it; {@code afterListing} runs once, between its first listing and opening. */
+    private void follow(String pattern, Runnable afterListing) throws IOException {
         Checkpoints checkpoints = new Checkpoints(dir.resolve("state"), "topic", 1000);
         shipping = new ShippingSteps(progress, checkpoints, new DeadLetters(progress), false,
                 new LineLimit(1_000_000, "test"), false, null, new LateWrites());
         follower = new Follower(FilePattern.parse(dir.resolve(pattern).toString()), progress, shipping);
+        AtomicBoolean once = new AtomicBoolean();
+        follower.afterListing(() -> {
+            if (!once.getAndSet(true)) {
+                afterListing.run();
+            }
+        });
         follower.start();
+    }
+
+    /**
+     * logrotate's create renames the live file and creates a new one between the start's listing of the files and
+     * its opening of them: the renamed file is followed where it is now and read to its end, the new one from its
+     * start, and no line is lost.
+     */
+    @Test
+    void aRotationBetweenTheListingAndTheOpeningOfTheFilesLosesNoLine() throws Exception {
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(lines("first", 50));
+        write(live, expected, StandardOpenOption.CREATE_NEW);
+        List<String> second = lines("second", 50);
+        expected.addAll(second);
+        follow("app.log", () -> {
+            try {
+                Files.move(live, dir.resolve("app.log.1"));
+                write(live, second, StandardOpenOption.CREATE_NEW);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        List<String> shipped = tick();
+        shipped.addAll(tick());
+        assertEquals(Set.copyOf(expected), Set.copyOf(shipped));
+        assertEquals(expected.size(), shipped.size(), "lines shipped twice: " + shipped);
     }
 
     /**

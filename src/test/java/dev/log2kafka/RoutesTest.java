@@ -61,7 +61,8 @@ class RoutesTest {
 
         assertEquals(List.of("dead-letters", "one-shot", "ship-lines"),
                 routeIds("--files", dir + "/a.log"));
-        assertEquals(List.of("dead-letters", "ship-lines", "watch"),
+        // watch: and the route that ships what is written to a file after it was moved to .done/
+        assertEquals(List.of("dead-letters", "ship-lines", "watch", "watch-late-writes"),
                 routeIds("--watch", "--files", dir + "/in/*.log"));
         assertEquals(List.of("dead-letters", "follow", "ship-lines"),
                 routeIds("--follow", "--files", dir + "/*.log"));

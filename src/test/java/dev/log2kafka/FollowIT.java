@@ -213,7 +213,7 @@ class FollowIT {
         awaitRecords(topic, inFiles.size(), out);
         Thread.sleep(1500);
         assertExactlyOnce(inFiles, records(topic), inFiles.size() + " of " + written.size() + " written lines are in"
-                + " the files; " + fileNames());
+                + " the files; " + fileNames() + "; " + Files.readString(out));
         follower.destroy();
         assertTrue(follower.waitFor(15, TimeUnit.SECONDS));
     }

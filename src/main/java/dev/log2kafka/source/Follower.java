@@ -158,9 +158,10 @@ public final class Follower {
                 List<FollowedFile> copies = notFollowed(seen, false, other -> startsAlike(file.head(), other.head(),
                         other.channel()));
                 copies.forEach(copy -> copy.copyOf(file));
-                handOver(file, copies);
                 adopted.addAll(copies);
-                handOver(file, followed.values());
+                List<FollowedFile> candidates = new ArrayList<>(copies);
+                candidates.addAll(followed.values());
+                handOver(file, candidates);
                 file.restart(FileInput.head(file.channel()));
             } else if (file.head().length() < FileInput.IDENTITY_BYTES && size > file.head().length()) {
                 // a short file grew: it is known by more of its first bytes now
@@ -584,16 +585,32 @@ public final class Follower {
         }
     }
 
-    private static void handOver(FollowedFile original, Iterable<FollowedFile> candidates) {
-        for (FollowedFile copy : candidates) {
-            if (copy.copyOf() == original) {
-                copy.copyOf(null);
-                if (original.offset() >= 0) {
-                    copy.readTo(original.offset(), original.lines(), original.tail());
-                }
-                LOG.atInfo().addKeyValue("file", copy.path())
-                        .log("{} goes on from line {} of {}", copy.path(), original.lines() + 1, original.path());
+    /**
+     * The original was truncated: one of its copies goes on from where it was read to, an uncompressed one first. Any
+     * other copy (the copy's own compression, when logrotate made both before this look) becomes a copy of that one,
+     * so that the lines after the original's offset are read once.
+     */
+    private static void handOver(FollowedFile original, List<FollowedFile> candidates) {
+        List<FollowedFile> plainFirst = new ArrayList<>(candidates);
+        plainFirst.sort(Comparator.comparing(FollowedFile::gzip));
+        FollowedFile heir = null;
+        for (FollowedFile copy : plainFirst) {
+            if (copy.copyOf() != original) {
+                continue;
             }
+            if (heir != null) {
+                copy.copyOf(heir);
+                LOG.atInfo().addKeyValue("file", copy.path()).log("{} starts as {} does: a copy of it, shipped from"
+                        + " where that one is read to once it is let go", copy.path(), heir.path());
+                continue;
+            }
+            heir = copy;
+            copy.copyOf(null);
+            if (original.offset() >= 0) {
+                copy.readTo(original.offset(), original.lines(), original.tail());
+            }
+            LOG.atInfo().addKeyValue("file", copy.path())
+                    .log("{} goes on from line {} of {}", copy.path(), original.lines() + 1, original.path());
         }
     }
 

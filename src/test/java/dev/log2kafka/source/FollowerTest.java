@@ -153,6 +153,33 @@ class FollowerTest {
         }
     }
 
+    /**
+     * copytruncate with compress under a pattern of all names, all of it between two looks: the copy, its .gz (the
+     * uncompressed copy not deleted yet) and the truncation are seen at once. The lines written after the last look
+     * and before the copy are shipped once, from one of the copies.
+     */
+    @Test
+    void aCopyAndItsCompressionSeenInTheSameLookShipTheLinesAfterTheLastReadOnce() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 100), StandardOpenOption.CREATE_NEW);
+        follow("app.log*");
+        assertEquals(100, tick().size());
+
+        List<String> expected = new ArrayList<>(lines("window", 20));
+        write(live, expected, StandardOpenOption.APPEND);
+        Files.copy(live, dir.resolve("app.log.1"));
+        gzip(dir.resolve("app.log.1"), dir.resolve("app.log.1.gz"));
+        List<String> after = lines("after", 10);
+        write(live, after, StandardOpenOption.TRUNCATE_EXISTING);
+        expected.addAll(after);
+
+        List<String> shipped = tick();
+        Thread.sleep(1100);
+        shipped.addAll(tick());
+        assertEquals(Set.copyOf(expected), Set.copyOf(shipped));
+        assertEquals(expected.size(), shipped.size(), "lines shipped twice: " + shipped);
+    }
+
     /** The lines every file with new bytes holds, read as the follow route reads them and acknowledged. */
     private List<String> tick() throws Exception {
         List<String> read = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -269,11 +270,13 @@ public final class Follower {
     private Set<Object> lookForFiles() throws IOException {
         Map<Object, Path> matching = new LinkedHashMap<>();
         Map<Object, Long> sizes = new HashMap<>();
+        Map<Object, FileTime> modified = new HashMap<>();
         for (Path path : pattern.matchingFiles()) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
                 matching.put(attributes.fileKey(), path);
                 sizes.put(attributes.fileKey(), attributes.size());
+                modified.put(attributes.fileKey(), attributes.lastModifiedTime());
             } catch (NoSuchFileException e) {
                 // gone since it was listed
             }
@@ -302,7 +305,7 @@ public final class Follower {
             if (finishedSize != null && finishedSize.equals(sizes.get(key))) {
                 continue;
             }
-            FollowedFile file = open(path, key);
+            FollowedFile file = open(path, key, modified.get(key));
             if (file == null) {
                 continue;
             }
@@ -366,6 +369,14 @@ public final class Follower {
         return now != null ? now : file.path().resolveSibling(file.path().getFileName() + " (deleted)");
     }
 
+    private static FileTime modifiedTime(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The name the file of this identity has now in the pattern's directory; null if none has it. */
     private Path whereNow(Object key) {
         try (DirectoryStream<Path> names = Files.newDirectoryStream(pattern.directory())) {
@@ -383,14 +394,15 @@ public final class Follower {
     }
 
     /** Opens a file seen for the first time, or null if it is gone or cannot be told from a followed one yet. */
-    private FollowedFile open(Path listed, Object key) throws IOException {
+    private FollowedFile open(Path listed, Object key, FileTime listedModified) throws IOException {
         Path path = listed;
         FileChannel channel = openIfStill(path, key);
         if (channel == null) {
             // renamed since it was listed (a rotation between the listing and now): it matched, so it is followed
-            // where it is now, and the next look reads it to its end there
+            // where it is now, and the next look reads it to its end there. Only if it was not written since: a
+            // file deleted since has its inode taken by the next file made, which is another file
             path = whereNow(key);
-            channel = path == null ? null : openIfStill(path, key);
+            channel = path == null || !listedModified.equals(modifiedTime(path)) ? null : openIfStill(path, key);
             if (channel == null) {
                 return null;
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -81,6 +82,29 @@ class FollowerTest {
         shipped.addAll(tick());
         assertEquals(Set.copyOf(expected), Set.copyOf(shipped));
         assertEquals(expected.size(), shipped.size(), "lines shipped twice: " + shipped);
+    }
+
+    /**
+     * The listed file is deleted between the listing and the opening, and its inode goes to another file made at
+     * once (logrotate deletes a compressed file's original, then writes its state file): that file is not taken for
+     * the listed one. Here the other file is the listed one renamed and written again, which is what a reused inode
+     * looks like from its identity.
+     */
+    @Test
+    void aFileOnTheInodeOfAListedFileThatIsGoneIsNotTakenForIt() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 50), StandardOpenOption.CREATE_NEW);
+        follow("app.log", () -> {
+            try {
+                Path state = Files.move(live, dir.resolve("logrotate.state"));
+                Files.writeString(state, "logrotate state -- version 2\n");
+                Files.setLastModifiedTime(state, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        assertEquals(List.of(), tick());
     }
 
     /**

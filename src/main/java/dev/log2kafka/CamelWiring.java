@@ -169,6 +169,12 @@ final class CamelWiring implements CamelConfiguration {
         });
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeStop(BaseMainSupport stopping) {
+                // a follow tick waiting for a file to change ends now, so that the route stops at once
+                follower.stopWaiting();
+            }
+
+            @Override
             public void afterStop(BaseMainSupport stopped) {
                 follower.close();
             }

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follow mode (bean `follow`): every file the pattern matches, shipped as it grows, across rotations. Each tick of the
- * follow route asks {@link #filesToRead} which files have bytes to ship; `shipping.follow` reads each from where it
- * was read to, and the route reports back with {@link #readTo} (or {@link #failed}).
+ * follow route waits in {@link #awaitChange} until the kernel tells that a file changed ({@link FileEvents}) or a look
+ * is due without it, then asks {@link #filesToRead} which files have bytes to ship; `shipping.follow` reads each from
+ * where it was read to, and the route reports back with {@link #readTo} (or {@link #failed}). A file the kernel tells
+ * was created is opened at once, while the route may still ship ({@link #hold}), so that one deleted again before the
+ * next look is still read.
  * <p>
  * A file is followed by its handle, not its name: renamed by a rotation it is followed under its new name, and once
  * it no longer matches the pattern (renamed away, deleted) it is still read to its end through the open handle, and
@@ -67,6 +70,24 @@ public final class Follower {
      */
     private volatile List<FollowedFile> lastLooked = List.of();
     private Runnable afterListing = () -> { };
+    /** The kernel's word that a followed file changed; from {@link #start()} on. */
+    private volatile FileEvents events;
+    /**
+     * Files the kernel told were created, held open at once (the events thread does it, while the follow route ships)
+     * until the next look follows them: one deleted again before that look is still read through its handle.
+     */
+    private final Map<Object, Held> held = new HashMap<>();
+    /** Names whose changes are worth a look: those of the followed files, and the live names' rotations. */
+    private volatile Set<Path> followedPaths = Set.of();
+    private volatile Set<String> liveNames = Set.of();
+    /** Whether the next look comes at once: the last one read lines (more may have come), or none came yet. */
+    private volatile boolean lookAtOnce = true;
+    /** Whether a file's read failed in the last tick: the next look waits the whole interval, events or not. */
+    private volatile boolean failedLastTick;
+    /** Whether the kernel tells of every change in the directories of the pattern's files (see awaitChange). */
+    private volatile boolean allTold;
+    /** Whether every followed file is one whose changes events tell (see awaitChange). */
+    private volatile boolean settled;
     /** When it was last said that the pattern matches no file; 0 while files match. */
     private long nothingMatchedSaidNanos;
 
@@ -112,6 +133,98 @@ public final class Follower {
     }
 
     /**
+     * Holds the follow route's next look until a followed file (or a file that may become one) changes, as the kernel
+     * tells ({@link FileEvents}), or until the look that finds what the kernel cannot tell is due:
+     * <ul>
+     * <li>after {@code followIntervalMillis} while a followed file is not settled (renamed out of the pattern or deleted,
+     * and read through its handle; a last line waiting for its newline; a copy or compressed file not read yet), or
+     * where changes are not all told (a network file system, a directory that cannot be watched, a pattern that goes
+     * below its directory, whose new directories are not watched until a look finds them);</li>
+     * <li>after {@code rescanMillis} otherwise: a look that events made needless, for what they may have missed.</li>
+     * </ul>
+     * No wait after a look that read lines (more may have come meanwhile); the whole follow interval after one whose
+     * read failed, so that a file that cannot be read is not tried again at every line its writer adds.
+     */
+    public void awaitChange(long followIntervalMillis, long rescanMillis) throws InterruptedException {
+        if (failedLastTick) {
+            failedLastTick = false;
+            lookAtOnce = false;
+            TimeUnit.MILLISECONDS.sleep(followIntervalMillis);
+        } else if (lookAtOnce) {
+            lookAtOnce = false;
+        } else {
+            events.await(allTold && settled ? rescanMillis : followIntervalMillis);
+        }
+    }
+
+    /** How many files are held since they were created, not followed yet. */
+    synchronized int heldFiles() {
+        return held.size();
+    }
+
+    /** A file created, held open until the next look. */
+    private record Held(Path path, FileChannel channel) {
+    }
+
+    /**
+     * The kernel told that this file was created: if the pattern matches it and it is not followed, it is opened now
+     * and held for the next look, which follows it. A program that deletes its log and creates it again, twice within
+     * one tick of a busy follower, loses no line that way.
+     */
+    synchronized void hold(Path path) {
+        try {
+            if (!pattern.matches(path)) {
+                return;
+            }
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            Object key = attributes.fileKey();
+            if (!attributes.isRegularFile() || key == null || followed.containsKey(key) || held.containsKey(key)) {
+                return;
+            }
+            FileChannel channel = openIfStill(path, key);
+            if (channel != null) {
+                held.put(key, new Held(path, channel));
+            }
+        } catch (IOException e) {
+            // gone again already: there is nothing to hold
+        }
+    }
+
+    /** The run stops: a wait for a change ends now, and the next ones at once. */
+    public void stopWaiting() {
+        FileEvents waiting = events;
+        if (waiting != null) {
+            waiting.close();
+        }
+    }
+
+    /**
+     * Whether a change of this file may be one to ship: it matches, is followed, is named as a rotation of a followed
+     * file, or is a directory where a pattern that goes below its directory may match files.
+     */
+    boolean worthALook(Path path) {
+        return followedPaths.contains(path) || isRotationOf(liveNames, path) || pattern.matches(path)
+                || pattern.recursive() && Files.isDirectory(path);
+    }
+
+    /** What the look just done found: for the stall watch, the metrics and what events are worth a look. */
+    private void looked() {
+        lastLooked = List.copyOf(followed.values());
+        Set<Path> paths = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (FollowedFile file : lastLooked) {
+            paths.add(file.path());
+            if (file.matching()) {
+                names.add(file.path().getFileName().toString());
+            }
+        }
+        followedPaths = paths;
+        liveNames = names;
+        settled = lastLooked.stream().allMatch(file -> file.matching() && file.copyOf() == null
+                && file.offset() >= 0 && file.readSize() >= 0 && file.offset() == file.readSize());
+    }
+
+    /**
      * The followed files with bytes to ship now, each knowing up to where ({@link FollowedFile#size()}).
      *
      * @param partialLineWaitMillis how long a last line without its newline waits for it before it is sent as is
@@ -127,15 +240,6 @@ public final class Follower {
         List<FollowedFile> letGo = new ArrayList<>();
         List<FollowedFile> adopted = new ArrayList<>();
         for (FollowedFile file : followed.values()) {
-            if (!seen.contains(file.key()) && file.matching()) {
-                file.matching(false);
-                Path gone = whereNow(file);
-                LOG.atInfo().addKeyValue("file", file.path())
-                        .log("{} is now {}, which {} does not match; reading it to its end", file.path(), gone,
-                                pattern);
-                progress.renamed(file.path().toString(), gone.toString());
-                file.renamed(gone);
-            }
             long size = file.look(now);
             if (file.gzip()) {
                 if (file.readSize() >= 0) {
@@ -192,7 +296,7 @@ public final class Follower {
         }
         adopted.forEach(copy -> adopt(copy, false, "holds lines of a followed file that were not shipped (rotated"
                 + " away from " + pattern + ")"));
-        lastLooked = List.copyOf(followed.values());
+        looked();
         return toRead;
     }
 
@@ -205,6 +309,7 @@ public final class Follower {
      * @return how many files are followed
      */
     public synchronized int start() throws IOException {
+        events = new FileEvents(this::worthALook, this::hold);
         Set<Object> matching = lookForFiles();
         sayIfNothingMatches(matching, System.nanoTime());
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
@@ -226,7 +331,7 @@ public final class Follower {
                     + " rotation of a followed file, with no line of it shipped");
         }
         state.sayWhichAreGone(pattern.directory(), followed.values().stream().map(FollowedFile::channel).toList());
-        lastLooked = List.copyOf(followed.values());
+        looked();
         return followed.size();
     }
 
@@ -268,6 +373,8 @@ public final class Follower {
      * @return the identities of the files that match now
      */
     private Set<Object> lookForFiles() throws IOException {
+        // watched before it is listed: a change after the listing is told
+        boolean told = events != null && events.watch(pattern.directory()) && !pattern.recursive();
         Map<Object, Path> matching = new LinkedHashMap<>();
         Map<Object, Long> sizes = new HashMap<>();
         Map<Object, FileTime> modified = new HashMap<>();
@@ -275,12 +382,16 @@ public final class Follower {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
                 matching.put(attributes.fileKey(), path);
+                if (events != null && pattern.recursive()) {
+                    events.watch(path.getParent());
+                }
                 sizes.put(attributes.fileKey(), attributes.size());
                 modified.put(attributes.fileKey(), attributes.lastModifiedTime());
             } catch (NoSuchFileException e) {
                 // gone since it was listed
             }
         }
+        allTold = told;
         afterListing.run();
         // renames first: a rotation's new file takes the name the renamed one had, and its counts start anew
         for (Map.Entry<Object, Path> entry : matching.entrySet()) {
@@ -295,6 +406,19 @@ public final class Follower {
                 file.matching(true);
             }
         }
+        // then the files gone from the pattern (renamed away, deleted): a new file may have the name one had, and its
+        // counts are its own
+        for (FollowedFile file : followed.values()) {
+            if (!matching.containsKey(file.key()) && file.matching()) {
+                file.matching(false);
+                Path gone = whereNow(file);
+                LOG.atInfo().addKeyValue("file", file.path())
+                        .log("{} is now {}, which {} does not match; reading it to its end", file.path(), gone,
+                                pattern);
+                progress.renamed(file.path().toString(), gone.toString());
+                file.renamed(gone);
+            }
+        }
         for (Map.Entry<Object, Path> entry : matching.entrySet()) {
             Object key = entry.getKey();
             Path path = entry.getValue();
@@ -303,6 +427,10 @@ public final class Follower {
             }
             Long finishedSize = finished.get(key);
             if (finishedSize != null && finishedSize.equals(sizes.get(key))) {
+                Held heldOpen = held.remove(key);
+                if (heldOpen != null) {
+                    heldOpen.channel().close();
+                }
                 continue;
             }
             FollowedFile file = open(path, key, modified.get(key));
@@ -316,18 +444,47 @@ public final class Follower {
             }
             file.matching(true);
         }
+        followHeldGone(matching.keySet());
         return matching.keySet();
+    }
+
+    /**
+     * The files held since they were created that the pattern no longer matches (deleted, or renamed away, before this
+     * look): each is read to its end through its handle, like a followed file rotated away.
+     */
+    private void followHeldGone(Set<Object> matching) throws IOException {
+        for (Map.Entry<Object, Held> entry : List.copyOf(held.entrySet())) {
+            Object key = entry.getKey();
+            if (matching.contains(key)) {
+                continue;
+            }
+            held.remove(key);
+            FileChannel channel = entry.getValue().channel();
+            FileInput.Fingerprint head = FileInput.head(channel);
+            // a copy of a followed file (a rotation's, compressed and deleted since) holds no line of its own
+            if (followed.containsKey(key) || head.length() == 0 || startsAsAFollowedFile(head)) {
+                channel.close();
+                continue;
+            }
+            Path now = whereNow(key);
+            Path path = now != null ? now : deleted(entry.getValue().path());
+            adopt(new FollowedFile(key, path, channel, head, FileInput.isGzip(channel)), true, "was made as "
+                    + entry.getValue().path() + " and is now " + (now != null ? "named so" : "deleted") + ", before a"
+                    + " look followed it");
+        }
     }
 
     /** The file was read (and its lines acknowledged) up to where the reader ended. */
     public synchronized void readTo(FollowedFile file, LineReader reader) {
         file.readTo(reader.offset(), reader.lines(), reader.lastBytes());
         file.readSize(file.size());
+        lookAtOnce = true;
     }
 
     /** Reading the file failed: the next tick reads it again from its checkpoint. */
     public synchronized void failed(FollowedFile file) {
         if (file != null) {
+            failedLastTick = true;
             state.failed(file.path().toString());
             file.readTo(-1, 0, new byte[0]);
             file.readSize(-1);
@@ -360,13 +517,38 @@ public final class Follower {
             file.close();
         }
         followed.clear();
+        for (Held file : held.values()) {
+            try {
+                file.channel().close();
+            } catch (IOException e) {
+                // only read from
+            }
+        }
+        held.clear();
         lastLooked = List.of();
+        if (events != null) {
+            events.close();
+        }
     }
 
     /** Where a file that no longer matches went: its new name in the pattern's directory, or `(deleted)`. */
     private Path whereNow(FollowedFile file) {
         Path now = whereNow(file.key());
-        return now != null ? now : file.path().resolveSibling(file.path().getFileName() + " (deleted)");
+        return now != null ? now : deleted(file.path());
+    }
+
+    /**
+     * The name a deleted file is followed under: its name and `(deleted)`, with a number where another followed file
+     * has that name already (a log deleted and made again, twice), so that each file keeps counts of its own.
+     */
+    private Path deleted(Path path) {
+        Set<Path> taken = new HashSet<>();
+        followed.values().forEach(other -> taken.add(other.path()));
+        Path name = path.resolveSibling(path.getFileName() + " (deleted)");
+        for (int n = 2; taken.contains(name); n++) {
+            name = path.resolveSibling(path.getFileName() + " (deleted " + n + ")");
+        }
+        return name;
     }
 
     private static FileTime modifiedTime(Path path) {
@@ -396,7 +578,8 @@ public final class Follower {
     /** Opens a file seen for the first time, or null if it is gone or cannot be told from a followed one yet. */
     private FollowedFile open(Path listed, Object key, FileTime listedModified) throws IOException {
         Path path = listed;
-        FileChannel channel = openIfStill(path, key);
+        Held heldOpen = held.remove(key);
+        FileChannel channel = heldOpen != null ? heldOpen.channel() : openIfStill(path, key);
         if (channel == null) {
             // renamed since it was listed (a rotation between the listing and now): it matched, so it is followed
             // where it is now, and the next look reads it to its end there. Only if it was not written since: a
@@ -413,7 +596,11 @@ public final class Follower {
             for (FollowedFile other : followed.values()) {
                 if (other.copyOf() == null && startsAlike(head, other)) {
                     if (head.length() < FileInput.IDENTITY_BYTES) {
-                        channel.close();
+                        if (heldOpen != null) {
+                            held.put(key, heldOpen);
+                        } else {
+                            channel.close();
+                        }
                         return null;
                     }
                     LOG.info("{} starts as {} does: a copy of it, shipped from where that one is read to once it is"
@@ -567,8 +754,13 @@ public final class Follower {
     }
 
     private boolean startsAsAFollowedFile(FollowedFile file) throws IOException {
+        return startsAsAFollowedFile(file.head());
+    }
+
+    /** Whether a file of first bytes {@code head} starts as an uncompressed followed file does. */
+    private boolean startsAsAFollowedFile(FileInput.Fingerprint head) throws IOException {
         for (FollowedFile other : followed.values()) {
-            if (!other.gzip() && startsAlike(file.head(), other)) {
+            if (!other.gzip() && startsAlike(head, other)) {
                 return true;
             }
         }

@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
@@ -19,10 +22,14 @@ import dev.log2kafka.delivery.DeadLetters;
 import dev.log2kafka.delivery.LineLimit;
 import dev.log2kafka.delivery.ShippingSteps;
 import dev.log2kafka.progress.RunCounters;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The follower's looks at a real file, tick by tick, with the shipping steps and checkpoints a run uses; the lines a
@@ -44,6 +51,7 @@ class FollowerTest {
 
     /** A follower as a run starts it; {@code afterListing} runs once, between its first listing and opening. */
     private void follow(String pattern, Runnable afterListing) throws IOException {
+        stop();
         Checkpoints checkpoints = new Checkpoints(dir.resolve("state"), "topic", 1000);
         shipping = new ShippingSteps(progress, checkpoints, new DeadLetters(progress), false,
                 new LineLimit(1_000_000, "test"), false, null, new LateWrites());
@@ -55,6 +63,116 @@ class FollowerTest {
             }
         });
         follower.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (follower != null) {
+            follower.close();
+        }
+    }
+
+    /**
+     * A line written to a followed file ends the wait for the next look (the kernel tells), and that look reads it.
+     * Without the kernel's word the wait would run its 60 s.
+     */
+    @Test
+    void aLineAppendedDuringTheWaitForTheNextLookEndsItAndIsRead() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(5, tick().size());
+        // the look after a read comes at once, and finds nothing new
+        follower.awaitChange(60_000, 60_000);
+        assertEquals(List.of(), tick());
+
+        CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+            try {
+                follower.awaitChange(60_000, 60_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        write(live, List.of("second"), StandardOpenOption.APPEND);
+        waited.get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("second"), tick());
+    }
+
+    /**
+     * A program deletes its log and creates it again, twice, while the follower is busy shipping (no look between):
+     * the file made in between is held open as soon as the kernel tells it was created, and its lines are read through
+     * that handle after it is deleted. Without the hold they were lost (FollowIT under a loaded machine).
+     */
+    @Test
+    void aFileCreatedAndDeletedAgainBetweenTwoLooksIsReadThroughTheHandleHeldSinceItWasCreated() throws Exception {
+        Path live = dir.resolve("app.log");
+        List<String> expected = new ArrayList<>(lines("first", 10));
+        write(live, expected, StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(expected, tick());
+
+        Files.delete(live);
+        List<String> between = lines("between", 20);
+        write(live, between, StandardOpenOption.CREATE_NEW);
+        await().atMost(Duration.ofSeconds(10)).until(() -> follower.heldFiles() == 1);
+        Files.delete(live);
+        List<String> last = lines("last", 5);
+        write(live, last, StandardOpenOption.CREATE_NEW);
+
+        List<String> shipped = tick();
+        assertEquals(Set.copyOf(concat(between, last)), Set.copyOf(shipped));
+        assertEquals(between.size() + last.size(), shipped.size(), "lines shipped twice: " + shipped);
+        // three files, each counted, though the look that found the last two saw the first gone in the same look
+        assertEquals(3, progress.snapshot().filesStarted());
+    }
+
+    private static List<String> concat(List<String> one, List<String> other) {
+        List<String> both = new ArrayList<>(one);
+        both.addAll(other);
+        return both;
+    }
+
+    /** A run that stops does not wait for the next look: the wait ends at once. */
+    @Test
+    void aStopEndsTheWaitForTheNextLook() throws Exception {
+        write(dir.resolve("app.log"), lines("first", 5), StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(5, tick().size());
+        follower.awaitChange(60_000, 60_000);
+        assertEquals(List.of(), tick());
+
+        CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+            try {
+                follower.awaitChange(60_000, 60_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        follower.stopWaiting();
+
+        waited.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * What changes are worth a look with a pattern of the live name only: the live file, a rotation's name of it
+     * (copytruncate's copy, a compression), a followed file under the name a rotation gave it; not another log.
+     */
+    @Test
+    void theChangesWorthALookAreThoseOfFollowedFilesAndOfTheirRotations() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(5, tick().size());
+        assertTrue(follower.worthALook(live));
+        assertTrue(follower.worthALook(dir.resolve("app.log-20261207")));
+        assertFalse(follower.worthALook(dir.resolve("other.log")));
+
+        Files.move(live, dir.resolve("renamed"));
+        tick();
+        assertTrue(follower.worthALook(dir.resolve("renamed")));
+        assertTrue(follower.worthALook(live));
+        assertFalse(follower.worthALook(dir.resolve("other.log")));
     }
 
     /**

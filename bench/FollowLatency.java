@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Append-to-acknowledged latency of a followed file. `create BOOTSTRAP TOPIC` makes a topic whose records carry the
  * time the broker appended them (message.timestamp.type=LogAppendTime). `write FILE RATE SECONDS` appends lines at
  * RATE lines a second, each starting with the time it was written (epoch microseconds), in writes of 1 ms of lines,
- * and prints how many it wrote. `measure BOOTSTRAP TOPIC COUNT` waits for COUNT records and prints the p50, p99 and
+ * and prints how many it wrote. `measure BOOTSTRAP TOPIC COUNT [SKIP]` waits for COUNT records (after the first SKIP,
+ * which are not the writer's: a probe line written to see that a shipper is ready) and prints the p50, p99 and
  * maximum of (broker append time - time written).
  */
 public class FollowLatency {
@@ -30,7 +31,8 @@ public class FollowLatency {
             case "create" -> create(args[1], args[2]);
             case "write" -> System.out.println(write(Path.of(args[1]), Integer.parseInt(args[2]),
                     Integer.parseInt(args[3])));
-            case "measure" -> measure(args[1], args[2], Long.parseLong(args[3]));
+            case "measure" -> measure(args[1], args[2], Long.parseLong(args[3]),
+                    args.length > 4 ? Long.parseLong(args[4]) : 0);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -62,9 +64,10 @@ public class FollowLatency {
         return written;
     }
 
-    static void measure(String bootstrap, String topic, long count) {
+    static void measure(String bootstrap, String topic, long count, long skip) {
         long[] latencies = new long[(int) count];
         int seen = 0;
+        long skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
@@ -73,6 +76,10 @@ public class FollowLatency {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (seen < count && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (skipped < skip) {
+                        skipped++;
+                        continue;
+                    }
                     String value = new String(record.value(), StandardCharsets.US_ASCII);
                     long written = Long.parseLong(value.substring(0, value.indexOf(' ')));
                     if (seen < count) {

@@ -153,6 +153,7 @@ EOF
 # --- processes ---
 
 PEER_PIDS=()
+BG_PIDS=()  # other background processes of the script (topic watchers), ended on exit
 # Starts TOOL (rsyslog, syslog-ng, connect, log2kafka-follow; log2kafka-oneshot) with DIR's configuration under
 # /usr/bin/time; sets TIME_PID and PEER (the tool's own process).
 start_peer() {  # TOOL DIR [TOPIC FILES]: TOPIC and FILES for log2kafka only
@@ -201,15 +202,17 @@ tree_hwm() {
 }
 # stops the peer started last: TERM, then KILL after 30 s
 stop_peer() {
-  [ -n "$PEER" ] || { wait "$TIME_PID" 2>/dev/null || true; return; }
+  [ -n "$PEER" ] || { wait "$TIME_PID" 2>/dev/null || true; PEER_PIDS=(); return; }
   kill -TERM "$PEER" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$PEER" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$PEER" 2>/dev/null || true
   wait "$TIME_PID" 2>/dev/null || true
+  PEER_PIDS=()  # waited for: its number may be another process's from now on
 }
-# on exit: every peer still running (TERM to /usr/bin/time's child and its descendants), then the broker
+# on exit: the background processes and every peer still running (TERM to /usr/bin/time's child and its descendants), then the broker
 stop_all() {
   local t p
+  for p in "${BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for t in "${PEER_PIDS[@]}"; do
     kill -0 "$t" 2>/dev/null || continue
     for p in $(descendants "$t"); do kill -TERM "$p" 2>/dev/null || true; done

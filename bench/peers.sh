@@ -67,6 +67,7 @@ run_peer() {
   esac
   java -cp "$CP" PeerRecords await "$BOOTSTRAP" "$topic" "$LINES" "$STALL" 180 > "$dir/await.txt" 2> "$dir/await.err" &
   local await=$!
+  BG_PIDS+=("$await")
   for _ in $(seq 1 300); do grep -q ready "$dir/await.txt" && break; sleep 0.1; done
   started=$(date +%s%3N)
   start_peer "$tool" "$dir" "$topic" "$LOG"
@@ -76,9 +77,11 @@ run_peer() {
   for _ in $(seq 1 15); do kill -0 "$await" 2>/dev/null || break; sleep 0.2; done
   kill -TERM "$await" 2>/dev/null || true
   wait "$await" || true
+  BG_PIDS=()
   read -r count done_ms < <(tail -1 "$dir/await.txt")
   if [ "$tool" = log2kafka ] || ! kill -0 "$TIME_PID" 2>/dev/null; then
     wait "$TIME_PID" || echo "  $tool exited with an error: $(tail -3 "$dir/out.txt")"
+    PEER_PIDS=()
     read -r _ rss user sys < <(tail -1 "$dir/time.txt")
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
   else

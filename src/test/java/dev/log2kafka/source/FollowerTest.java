@@ -78,21 +78,9 @@ class FollowerTest {
      */
     @Test
     void aLineAppendedDuringTheWaitForTheNextLookEndsItAndIsRead() throws Exception {
-        Path live = dir.resolve("app.log");
-        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
-        follow("app.log");
-        assertEquals(5, tick().size());
-        // the look after a read comes at once, and finds nothing new
-        follower.awaitChange(60_000, 60_000);
-        assertEquals(List.of(), tick());
+        Path live = followAFileReadToItsEnd();
 
-        CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
-            try {
-                follower.awaitChange(60_000, 60_000);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> waited = awaitChange();
         write(live, List.of("second"), StandardOpenOption.APPEND);
         waited.get(10, TimeUnit.SECONDS);
 
@@ -136,22 +124,35 @@ class FollowerTest {
     /** A run that stops does not wait for the next look: the wait ends at once. */
     @Test
     void aStopEndsTheWaitForTheNextLook() throws Exception {
-        write(dir.resolve("app.log"), lines("first", 5), StandardOpenOption.CREATE_NEW);
+        followAFileReadToItsEnd();
+
+        CompletableFuture<Void> waited = awaitChange();
+        follower.stopWaiting();
+
+        waited.get(10, TimeUnit.SECONDS);
+    }
+
+    /** A followed app.log of 5 lines, read, and looked at once more: the next look waits for a change. */
+    private Path followAFileReadToItsEnd() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
         follow("app.log");
         assertEquals(5, tick().size());
+        // the look after a read comes at once, and finds nothing new
         follower.awaitChange(60_000, 60_000);
         assertEquals(List.of(), tick());
+        return live;
+    }
 
-        CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+    /** The follow route's wait for the next look, 60 s at most, on a thread of its own. */
+    private CompletableFuture<Void> awaitChange() {
+        return CompletableFuture.runAsync(() -> {
             try {
                 follower.awaitChange(60_000, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        follower.stopWaiting();
-
-        waited.get(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -160,10 +161,7 @@ class FollowerTest {
      */
     @Test
     void theChangesWorthALookAreThoseOfFollowedFilesAndOfTheirRotations() throws Exception {
-        Path live = dir.resolve("app.log");
-        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
-        follow("app.log");
-        assertEquals(5, tick().size());
+        Path live = followAFileReadToItsEnd();
         assertTrue(follower.worthALook(live));
         assertTrue(follower.worthALook(dir.resolve("app.log-20261207")));
         assertFalse(follower.worthALook(dir.resolve("other.log")));

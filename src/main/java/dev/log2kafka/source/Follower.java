@@ -70,7 +70,7 @@ public final class Follower {
      */
     private volatile List<FollowedFile> lastLooked = List.of();
     private Runnable afterListing = () -> { };
-    /** The kernel's word that a followed file changed; from {@link #start()} on. */
+    /** The kernel's word that a followed file changed; from the first look on. */
     private volatile FileEvents events;
     /**
      * Files the kernel told were created, held open at once (the events thread does it, while the follow route ships)
@@ -150,7 +150,7 @@ public final class Follower {
             failedLastTick = false;
             lookAtOnce = false;
             TimeUnit.MILLISECONDS.sleep(followIntervalMillis);
-        } else if (lookAtOnce) {
+        } else if (lookAtOnce || events == null) {
             lookAtOnce = false;
         } else {
             events.await(allTold && settled ? rescanMillis : followIntervalMillis);
@@ -309,7 +309,6 @@ public final class Follower {
      * @return how many files are followed
      */
     public synchronized int start() throws IOException {
-        events = new FileEvents(this::worthALook, this::hold);
         Set<Object> matching = lookForFiles();
         sayIfNothingMatches(matching, System.nanoTime());
         // rotated away while no run followed it (the run was stopped during a rotation), with lines after its
@@ -373,8 +372,12 @@ public final class Follower {
      * @return the identities of the files that match now
      */
     private Set<Object> lookForFiles() throws IOException {
-        // watched before it is listed: a change after the listing is told
-        boolean told = events != null && events.watch(pattern.directory()) && !pattern.recursive();
+        // watched before it is listed: a change after the listing is told. From the first look on, whether that is
+        // the start's or, for a standby under --cluster-lock, the first tick's once it leads
+        if (events == null) {
+            events = new FileEvents(this::worthALook, this::hold);
+        }
+        boolean told = events.watch(pattern.directory()) && !pattern.recursive();
         Map<Object, Path> matching = new LinkedHashMap<>();
         Map<Object, Long> sizes = new HashMap<>();
         Map<Object, FileTime> modified = new HashMap<>();
@@ -382,7 +385,7 @@ public final class Follower {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
                 matching.put(attributes.fileKey(), path);
-                if (events != null && pattern.recursive()) {
+                if (pattern.recursive()) {
                     events.watch(path.getParent());
                 }
                 sizes.put(attributes.fileKey(), attributes.size());

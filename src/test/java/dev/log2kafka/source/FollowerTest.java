@@ -52,10 +52,8 @@ class FollowerTest {
     /** A follower as a run starts it; {@code afterListing} runs once, between its first listing and opening. */
     private void follow(String pattern, Runnable afterListing) throws IOException {
         stop();
-        Checkpoints checkpoints = new Checkpoints(dir.resolve("state"), "topic", 1000);
-        shipping = new ShippingSteps(progress, checkpoints, new DeadLetters(progress), false,
-                new LineLimit(1_000_000, "test"), false, null, new LateWrites());
-        follower = new Follower(FilePattern.parse(dir.resolve(pattern).toString()), progress, shipping);
+        follower = new Follower(FilePattern.parse(dir.resolve(pattern).toString()), progress, shipping(
+                new Checkpoints(dir.resolve("state"), "topic", 1000)));
         AtomicBoolean once = new AtomicBoolean();
         follower.afterListing(() -> {
             if (!once.getAndSet(true)) {
@@ -63,6 +61,12 @@ class FollowerTest {
             }
         });
         follower.start();
+    }
+
+    private ShippingSteps shipping(Checkpoints checkpoints) {
+        shipping = new ShippingSteps(progress, checkpoints, new DeadLetters(progress), false,
+                new LineLimit(1_000_000, "test"), false, null, new LateWrites());
+        return shipping;
     }
 
     @AfterEach
@@ -119,6 +123,28 @@ class FollowerTest {
         List<String> both = new ArrayList<>(one);
         both.addAll(other);
         return both;
+    }
+
+    /**
+     * A standby under --cluster-lock does not start its follower before it leads: its first tick looks at once, and the
+     * ticks after wait for the kernel's word as any do (they failed at every tick, and it shipped nothing more).
+     */
+    @Test
+    void aFollowerThatWasNotStartedLooksAtItsFirstTickAndThenWaitsForChanges() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 5), StandardOpenOption.CREATE_NEW);
+        follower = new Follower(FilePattern.parse(live.toString()), progress, shipping(new Checkpoints(
+                dir.resolve("state"), "topic", 1000)));
+        follower.awaitChange(60_000, 60_000);
+        assertEquals(5, tick().size());
+        follower.awaitChange(60_000, 60_000);
+        assertEquals(List.of(), tick());
+
+        CompletableFuture<Void> waited = awaitChange();
+        write(live, List.of("second"), StandardOpenOption.APPEND);
+        waited.get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("second"), tick());
     }
 
     /** A run that stops does not wait for the next look: the wait ends at once. */

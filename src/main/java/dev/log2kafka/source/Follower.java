@@ -797,7 +797,7 @@ public final class Follower {
      * other copy (the copy's own compression, when logrotate made both before this look) becomes a copy of that one,
      * so that the lines after the original's offset are read once.
      */
-    private static void handOver(FollowedFile original, List<FollowedFile> candidates) {
+    private static void handOver(FollowedFile original, List<FollowedFile> candidates) throws IOException {
         List<FollowedFile> plainFirst = new ArrayList<>(candidates);
         plainFirst.sort(Comparator.comparing(FollowedFile::gzip));
         FollowedFile heir = null;
@@ -813,7 +813,14 @@ public final class Follower {
             }
             heir = copy;
             copy.copyOf(null);
-            if (original.offset() >= 0) {
+            long copyEnd = copy.gzip() ? Long.MAX_VALUE : copy.channel().size();
+            if (original.offset() > copyEnd) {
+                // the writer wrote on between the copy and the truncation, and those lines were read from the
+                // original: the copy ends before where the original was read, and holds nothing that was not shipped
+                LineStart end = lineStartAtOrBefore(copy.channel(), copyEnd);
+                copy.readTo(copyEnd, end.lines() + (end.offset() < copyEnd ? 1 : 0), bytesBefore(copy.channel(),
+                        copyEnd));
+            } else if (original.offset() >= 0) {
                 copy.readTo(original.offset(), original.lines(), original.tail());
             }
             LOG.atInfo().addKeyValue("file", copy.path())

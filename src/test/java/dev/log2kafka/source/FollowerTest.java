@@ -346,6 +346,31 @@ class FollowerTest {
         assertEquals(expected.size(), shipped.size(), "lines shipped twice: " + shipped);
     }
 
+    /**
+     * copytruncate, and the writer appends between logrotate's copy and its truncation, and the follower reads those
+     * lines from the live file before it is truncated: the copy ends before where the original was read, so it holds
+     * nothing that was not shipped, and nothing is read from it (it was read again from its start).
+     */
+    @Test
+    void aCopyThatEndsBeforeWhereItsOriginalWasReadShipsNothingAgain() throws Exception {
+        Path live = dir.resolve("app.log");
+        write(live, lines("first", 100), StandardOpenOption.CREATE_NEW);
+        follow("app.log");
+        assertEquals(100, tick().size());
+
+        Files.copy(live, dir.resolve("app.log-20261208"));
+        List<String> window = lines("window", 20);
+        write(live, window, StandardOpenOption.APPEND);
+        assertEquals(window, tick());
+        List<String> after = lines("after", 10);
+        write(live, after, StandardOpenOption.TRUNCATE_EXISTING);
+
+        List<String> shipped = tick();
+        Thread.sleep(1100);
+        shipped.addAll(tick());
+        assertEquals(after, shipped);
+    }
+
     /** The lines every file with new bytes holds, read as the follow route reads them and acknowledged. */
     private List<String> tick() throws Exception {
         List<String> read = new ArrayList<>();
